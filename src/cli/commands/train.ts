@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LabeledImage } from '../../data/index.js';
+import { evaluate } from '../../evaluator/index.js';
+import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
+import { loadImageFolder } from '../../node/data/index.js';
+import { saveModel } from '../../node/io/index.js';
+import { generatePhantoms } from '../../phantom/index.js';
+import { stratifiedGroupSplit } from '../../data/index.js';
+import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
+import { CtHemorrhageError } from '../../errors/index.js';
+import { numberFlag, requiredFlag, type Command } from '../args.js';
+import { BACKEND_OPTION, useBackend } from '../backend.js';
+import { formatLogs, formatMetrics } from '../format.js';
+import { consoleOutput, type Output } from '../output.js';
+
+/** Size of the embedded phantom data set used when `--data` is not given. */
+export const DEFAULT_PHANTOM_COUNT = 96;
+
+async function loadData(
+  dir: string | undefined,
+  phantoms: number,
+  size: number,
+  seed: number,
+  io: Output,
+): Promise<LabeledImage[]> {
+  if (dir === undefined) {
+    io.err(`data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed})`);
+    return generatePhantoms({ count: phantoms, size, seed });
+  }
+  const folder = await loadImageFolder(dir, {
+    onProgress: (done, total) => io.status(`decoding images ${done}/${total}`),
+  });
+  for (const s of folder.skipped) io.err(`skipped ${s.file}: ${s.error.message}`);
+  const pos = folder.samples.filter((s) => s.label === 1).length;
+  const groups = new Set(folder.samples.map((s) => s.group).filter((g) => g !== undefined)).size;
+  io.err(
+    `data: ${folder.samples.length} images from ${dir} (${pos} hemorrhage, ${folder.samples.length - pos} normal` +
+      `${groups > 0 ? `, ${groups} groups` : ''}; layout ${folder.layout}; ${folder.skipped.length} skipped)`,
+  );
+  return folder.samples;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  usage: 'train --out <dir> [--data <dir>] [options]',
+  summary:
+    'Trains a CNN, evaluates it on a held-out grouped validation split and saves it to --out.\n' +
+    'Without --data it trains on generated phantom slices (a quick demonstration).',
+  options: {
+    data: { type: 'string', value: 'dir', help: 'Image folder: labels.csv (Kaggle layout) or one sub-folder per class' },
+    out: { type: 'string', value: 'dir', help: 'Folder to save the model to (required)' },
+    arch: { type: 'string', value: 'name', help: 'Architecture: simple or larger', default: 'larger' },
+    size: { type: 'string', value: 'px', help: 'Input side in pixels', default: String(CNN_DEFAULTS.inputSize) },
+    epochs: { type: 'string', value: 'n', help: 'Epochs', default: String(TRAIN_DEFAULTS.epochs) },
+    'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(TRAIN_DEFAULTS.batchSize) },
+    'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(TRAIN_DEFAULTS.learningRate) },
+    seed: { type: 'string', value: 'n', help: 'Seed of weights, split, shuffling and dropout', default: '42' },
+    patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: '5' },
+    'validation-split': { type: 'string', value: 'f', help: 'Share held out for validation (grouped, stratified)', default: '0.2' },
+    'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
+    phantoms: { type: 'string', value: 'n', help: 'Generated slices to train on when --data is not given', default: String(DEFAULT_PHANTOM_COUNT) },
+    backend: BACKEND_OPTION,
+  },
+  async run(values) {
+    const io = consoleOutput();
+    const out = requiredFlag(values, 'out', 'train');
+    const arch = String(values.arch) as ArchitectureName;
+    if (arch !== 'simple' && arch !== 'larger') {
+      throw new CtHemorrhageError('BAD_INPUT', `--arch must be simple or larger; got "${arch}".`, { option: 'arch', received: arch });
+    }
+    const size = numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'an integer >= 16');
+    const epochs = numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+    const batchSize = numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+    const learningRate = numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0');
+    const seed = numberFlag(values, 'seed', Number.isInteger, 'an integer');
+    const patience = numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+    const validationSplit = numberFlag(values, 'validation-split', (n) => n > 0 && n < 1, 'a number in (0, 1)');
+    const phantoms = numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10');
+    const classWeight = String(values['class-weight']);
+    if (classWeight !== 'balanced' && classWeight !== 'none') {
+      throw new CtHemorrhageError('BAD_INPUT', `--class-weight must be balanced or none; got "${classWeight}".`, {
+        option: 'class-weight',
+        received: classWeight,
+      });
+    }
+    await useBackend(values.backend, true, io);
+    const data = await loadData(typeof values.data === 'string' ? values.data : undefined, phantoms, size, seed, io);
+
+    const model = buildModel(arch, { inputSize: size, seed });
+    try {
+      io.err(`model: ${model.name}, input ${size}x${size}x1, ${model.countParams()} parameters`);
+      const split = stratifiedGroupSplit(
+        data.map((s) => s.label),
+        validationSplit,
+        seed,
+        data.map((s) => s.group),
+      );
+      const trainSet = split.train.map((i) => data[i] as LabeledImage);
+      const valSet = split.validation.map((i) => data[i] as LabeledImage);
+      io.err(`split: ${trainSet.length} train, ${valSet.length} validation (stratified, grouped where groups are known)`);
+      const batches = Math.ceil(trainSet.length / batchSize);
+      let started = Date.now();
+      const history = await train(model, trainSet, {
+        epochs,
+        batchSize,
+        learningRate,
+        seed,
+        patience,
+        validationData: valSet,
+        ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+        callbacks: {
+          onEpochBegin: () => {
+            started = Date.now();
+          },
+          onBatchEnd: (batch, logs) => {
+            const rate = ((batch + 1) * batchSize) / ((Date.now() - started) / 1000);
+            io.status(`  batch ${batch + 1}/${batches} loss=${logs?.loss?.toFixed(4)} (${rate.toFixed(1)} img/s)`);
+          },
+          onEpochEnd: (epoch, logs) => {
+            const secs = ((Date.now() - started) / 1000).toFixed(1);
+            io.err(`epoch ${epoch + 1}/${epochs} ${formatLogs(logs ?? {})} (${secs}s)`);
+          },
+        },
+      });
+      if (history.restoredBestWeights) io.err(`restored the weights of epoch ${history.bestEpoch + 1} (best ${history.monitor})`);
+      await saveModel(model, out);
+      io.err(`saved model to ${out}`);
+      const result = await evaluate(model, valSet);
+      io.out(`validation (${valSet.length} images, groups held out):`);
+      io.out(formatMetrics(result, ['normal', 'hemorrhage']));
+      return 0;
+    } finally {
+      model.dispose();
+      tf.disposeVariables();
+    }
+  },
+};

@@ -1,0 +1,2 @@
+export { decodeImage } from './decode.js';
+export type { DecodeOptions } from './decode.js';

@@ -1,0 +1,73 @@
+/**
+ * What went wrong, as a stable machine-readable code.
+ *
+ * - `BAD_INPUT`: an argument, option or file content is not what the function accepts.
+ * - `SHAPE_MISMATCH`: a tensor or image does not fit the model's input.
+ * - `DECODE_FAILED`: image bytes could not be decoded.
+ * - `FILE_NOT_FOUND`: a path does not exist or cannot be read.
+ * - `MODEL_FORMAT`: a model folder or model metadata is missing, corrupt or incompatible.
+ * - `BACKEND_NOT_READY`: no usable TensorFlow.js backend is registered.
+ * - `EMPTY_DATASET`: a dataset (or one class of it) holds no samples.
+ */
+export type CtHemorrhageErrorCode =
+  | 'BAD_INPUT'
+  | 'SHAPE_MISMATCH'
+  | 'DECODE_FAILED'
+  | 'FILE_NOT_FOUND'
+  | 'MODEL_FORMAT'
+  | 'BACKEND_NOT_READY'
+  | 'EMPTY_DATASET';
+
+/** Structured facts that travel with an error (the file, option or value concerned). */
+export interface CtHemorrhageErrorDetails {
+  /** The file the error concerns, if any. */
+  readonly file?: string;
+  /** The option or argument the error concerns, if any. */
+  readonly option?: string;
+  /** What was expected. */
+  readonly expected?: unknown;
+  /** What was received. */
+  readonly received?: unknown;
+  /** Anything else worth knowing. */
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The one error class the library throws for problems it recognises. The message says what
+ * to do next; `code` and `details` carry the same facts for programs.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await predictor.predict(bytes);
+ * } catch (error) {
+ *   if (error instanceof CtHemorrhageError && error.code === 'DECODE_FAILED') {
+ *     console.error(error.message); // "Could not decode the image bytes (...)"
+ *   }
+ * }
+ * ```
+ */
+export class CtHemorrhageError extends Error {
+  override readonly name = 'CtHemorrhageError';
+  readonly code: CtHemorrhageErrorCode;
+  readonly details: CtHemorrhageErrorDetails;
+
+  constructor(
+    code: CtHemorrhageErrorCode,
+    message: string,
+    details: CtHemorrhageErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `error` is a {@link CtHemorrhageError}, optionally of the given code. */
+export function isCtHemorrhageError(
+  error: unknown,
+  code?: CtHemorrhageErrorCode,
+): error is CtHemorrhageError {
+  return error instanceof CtHemorrhageError && (code === undefined || error.code === code);
+}

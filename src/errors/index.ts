@@ -1,0 +1,2 @@
+export { CtHemorrhageError, isCtHemorrhageError } from './error.js';
+export type { CtHemorrhageErrorCode, CtHemorrhageErrorDetails } from './error.js';

@@ -1,0 +1,2 @@
+export { evaluate } from './evaluate.js';
+export type { EvaluateOptions, Evaluation } from './evaluate.js';

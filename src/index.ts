@@ -1,0 +1,51 @@
+/**
+ * ct-hemorrhage: train, evaluate and run CNNs that classify non-contrast head CT slices as
+ * normal or hemorrhage, on whichever TensorFlow.js backend the app registers.
+ *
+ * For research and education only; not a medical device, not for diagnosis.
+ *
+ * This browser-safe entry touches no Node built-in. Only these exports are public.
+ * @packageDocumentation
+ */
+export { CtHemorrhageError, isCtHemorrhageError } from './errors/index.js';
+export type { CtHemorrhageErrorCode, CtHemorrhageErrorDetails } from './errors/index.js';
+
+export {
+  ARCHITECTURES,
+  buildLargerCnn,
+  buildModel,
+  buildSimpleCnn,
+  CNN_DEFAULTS,
+  LARGER_CNN_DENSE_UNITS,
+  SIMPLE_CNN_DENSE_UNITS,
+} from './models/index.js';
+export type { ArchitectureName, CnnOptions } from './models/index.js';
+
+export { DEFAULT_PREPROCESSING, imagesToBatch, imageToTensor, tensorToBatch, toGray } from './preprocessing/index.js';
+export type { Preprocessing, RawImage } from './preprocessing/index.js';
+
+export { getModelInfo, METADATA_KEY, MODEL_INFO_FORMAT, setModelInfo } from './metadata/index.js';
+export type { ModelInfo } from './metadata/index.js';
+
+export { decodeImage } from './decode/index.js';
+export type { DecodeOptions } from './decode/index.js';
+
+export { stratifiedGroupSplit } from './data/index.js';
+export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data/index.js';
+
+export { train, TRAIN_DEFAULTS } from './trainer/index.js';
+export type { Logs, MonitorName, TrainCallbacks, TrainHistory, TrainOptions } from './trainer/index.js';
+
+export { evaluate } from './evaluator/index.js';
+export type { EvaluateOptions, Evaluation } from './evaluator/index.js';
+
+export { binaryCrossEntropy, binaryMetrics, rocAuc } from './metrics/index.js';
+export type { BinaryMetrics, ConfusionMatrix } from './metrics/index.js';
+
+export { createPredictor, loadPredictor } from './predictor/index.js';
+export type { Prediction, PredictInput, Predictor, PredictorOptions } from './predictor/index.js';
+
+export { generatePhantoms, PHANTOM_DEFAULTS } from './phantom/index.js';
+export type { PhantomOptions } from './phantom/index.js';
+
+export { VERSION } from './version/index.js';

@@ -1,0 +1,1 @@
+export { predictScores } from './scores.js';

@@ -1,0 +1,2 @@
+export { binaryCrossEntropy, binaryMetrics, rocAuc } from './binary.js';
+export type { BinaryMetrics, ConfusionMatrix } from './binary.js';

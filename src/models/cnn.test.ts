@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from '../../test/helpers.js';
+import { CtHemorrhageError } from '../errors/index.js';
+import { getModelInfo } from '../metadata/index.js';
+import { buildLargerCnn, buildModel, buildSimpleCnn } from './index.js';
+
+beforeAll(useCpu);
+
+describe('seed CNNs', () => {
+  // Pinned parameter counts (the README states them): 3 conv blocks of 32 filters.
+  it.each([
+    ['simple', buildSimpleCnn, 19905, 32],
+    ['larger', buildLargerCnn, 20993, 64],
+  ] as const)('%s CNN has the seed layout and %i parameters', (_name, build, params, units) => {
+    const model = build();
+    expect(model.countParams()).toBe(params);
+    const layers = model.layers.map((l) => l.getClassName());
+    expect(layers).toEqual([
+      'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D',
+      'GlobalAveragePooling2D', 'Dropout', 'Dense', 'Dense',
+    ]);
+    const conv = model.getLayer('conv1').getConfig();
+    expect(conv.filters).toBe(32);
+    expect(conv.kernelSize).toEqual([3, 3]);
+    expect(conv.activation).toBe('relu');
+    expect(model.getLayer('dropout').getConfig().rate).toBe(0.4);
+    expect(model.getLayer('dense').getConfig().units).toBe(units);
+    expect(model.getLayer('dense').getConfig().activation).toBe('relu');
+    expect(model.getLayer('output').getConfig().activation).toBe('sigmoid');
+    expect(model.inputs[0]?.shape).toEqual([null, 128, 128, 1]);
+    expect(model.loss).toBe('binaryCrossentropy');
+    expect(model.optimizer.getClassName()).toBe('Adam');
+    model.dispose();
+  });
+
+  it('parameter count does not depend on the input size (global average pooling)', () => {
+    const a = buildLargerCnn({ inputSize: 32 });
+    const b = buildLargerCnn({ inputSize: [64, 48] });
+    expect(a.countParams()).toBe(20993);
+    expect(b.countParams()).toBe(20993);
+    expect(b.inputs[0]?.shape).toEqual([null, 64, 48, 1]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('convBlocks, filters and denseUnits are options', () => {
+    const m = buildSimpleCnn({ inputSize: 64, convBlocks: 4, filters: 8, denseUnits: 5 });
+    expect(m.layers.filter((l) => l.getClassName() === 'Conv2D')).toHaveLength(4);
+    // 8*9+8 + 3*(8*8*9+8) + 8*5+5 + 5+1
+    expect(m.countParams()).toBe(80 + 3 * 584 + 45 + 6);
+    m.dispose();
+  });
+
+  it('the same seed builds the same weights; another seed other weights', () => {
+    const [a, b, c] = [1, 1, 2].map((seed) => buildLargerCnn({ inputSize: 32, seed }));
+    const w = (m: typeof a) => m!.getWeights().map((t) => Array.from(t.dataSync()));
+    expect(w(a)).toEqual(w(b));
+    expect(w(a)).not.toEqual(w(c));
+    [a, b, c].forEach((m) => m!.dispose());
+  });
+
+  it('stores its preprocessing in the model', () => {
+    const m = buildModel('simple', { inputSize: 40, threshold: 0.3, compile: false });
+    const info = getModelInfo(m);
+    expect(info.architecture).toBe('simple-cnn');
+    expect(info.preprocessing.inputSize).toEqual([40, 40]);
+    expect(info.preprocessing.threshold).toBe(0.3);
+    expect(info.preprocessing.classNames).toEqual(['normal', 'hemorrhage']);
+    m.dispose();
+  });
+
+  it('building and disposing leaves no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    buildLargerCnn({ inputSize: 32 }).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
+    [{ inputSize: 10 }, 'inputSize'],
+    [{ inputSize: 0 }, 'inputSize'],
+    [{ convBlocks: 0 }, 'convBlocks'],
+    [{ dropout: 1 }, 'dropout'],
+    [{ filters: 2.5 }, 'filters'],
+    [{ threshold: 2 }, 'threshold'],
+  ])('refuses %j with a BAD_INPUT error naming %s', (options, option) => {
+    try {
+      buildLargerCnn(options);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CtHemorrhageError);
+      expect((error as CtHemorrhageError).code).toBe('BAD_INPUT');
+      expect((error as CtHemorrhageError).message).toContain(option);
+    }
+  });
+
+  it('buildModel refuses an unknown architecture', () => {
+    expect(() => buildModel('resnet' as 'simple')).toThrow(/Unknown architecture "resnet"/);
+  });
+});

@@ -1,0 +1,182 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { CtHemorrhageError } from '../errors/index.js';
+import { setModelInfo, MODEL_INFO_FORMAT } from '../metadata/index.js';
+import { DEFAULT_PREPROCESSING } from '../preprocessing/index.js';
+import { VERSION } from '../version/index.js';
+import {
+  CNN_DEFAULTS,
+  LARGER_CNN_DENSE_UNITS,
+  SIMPLE_CNN_DENSE_UNITS,
+  type CnnOptions,
+  type CnnSettings,
+} from './options.js';
+
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `Option ${name} must be an integer >= ${min}; got ${String(value)}.`,
+      { option: name, expected: `integer >= ${min}`, received: value },
+    );
+  }
+  return value;
+}
+
+/** Side of the feature map left after `blocks` valid 3x3 convolutions and 2x2 poolings. */
+function finalSide(side: number, blocks: number): number {
+  let s = side;
+  for (let i = 0; i < blocks; i++) s = Math.floor((s - 2) / 2);
+  return s;
+}
+
+export function resolveSettings(options: CnnOptions, denseUnits: number): CnnSettings {
+  const size = options.inputSize ?? CNN_DEFAULTS.inputSize;
+  const [h, w] = typeof size === 'number' ? [size, size] : size;
+  const convBlocks = positiveInt('convBlocks', options.convBlocks ?? CNN_DEFAULTS.convBlocks);
+  positiveInt('inputSize', h);
+  positiveInt('inputSize', w);
+  if (finalSide(Math.min(h, w), convBlocks) < 1) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `An input of ${h}x${w} is too small for ${convBlocks} convolution blocks. ` +
+        'Use a larger inputSize or fewer convBlocks.',
+      { option: 'inputSize', received: [h, w] },
+    );
+  }
+  const dropout = options.dropout ?? CNN_DEFAULTS.dropout;
+  if (!(dropout >= 0 && dropout < 1)) {
+    throw new CtHemorrhageError('BAD_INPUT', `Option dropout must be in [0, 1); got ${dropout}.`, {
+      option: 'dropout',
+      expected: '[0, 1)',
+      received: dropout,
+    });
+  }
+  const channels = options.channels ?? CNN_DEFAULTS.channels;
+  if (channels !== 1) {
+    throw new CtHemorrhageError('BAD_INPUT', `Option channels must be 1; got ${String(channels)}.`, {
+      option: 'channels',
+      expected: 1,
+      received: channels,
+    });
+  }
+  return {
+    inputSize: [h, w],
+    channels,
+    convBlocks,
+    filters: positiveInt('filters', options.filters ?? CNN_DEFAULTS.filters),
+    denseUnits: positiveInt('denseUnits', options.denseUnits ?? denseUnits),
+    dropout,
+    seed: options.seed ?? CNN_DEFAULTS.seed,
+  };
+}
+
+function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptions): tfl.LayersModel {
+  const { inputSize, channels, convBlocks, filters, denseUnits, dropout, seed } = settings;
+  let layer = 0;
+  const init = () => tfl.initializers.glorotUniform({ seed: seed + layer++ });
+  const model = tfl.sequential({ name: architecture });
+  for (let b = 1; b <= convBlocks; b++) {
+    model.add(
+      tfl.layers.conv2d({
+        name: `conv${b}`,
+        filters,
+        kernelSize: 3,
+        activation: 'relu',
+        padding: 'valid',
+        kernelInitializer: init(),
+        ...(b === 1 ? { inputShape: [inputSize[0], inputSize[1], channels] } : {}),
+      }),
+    );
+    model.add(tfl.layers.maxPooling2d({ name: `pool${b}`, poolSize: 2, strides: 2 }));
+  }
+  model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
+  model.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
+  model.add(tfl.layers.dense({ name: 'dense', units: denseUnits, activation: 'relu', kernelInitializer: init() }));
+  model.add(tfl.layers.dense({ name: 'output', units: 1, activation: 'sigmoid', kernelInitializer: init() }));
+
+  const compile = options.compile ?? true;
+  if (compile !== false) {
+    model.compile(
+      compile === true ? { optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] } : compile,
+    );
+  }
+  const threshold = options.threshold ?? DEFAULT_PREPROCESSING.threshold;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new CtHemorrhageError('BAD_INPUT', `Option threshold must be in [0, 1]; got ${threshold}.`, {
+      option: 'threshold',
+      received: threshold,
+    });
+  }
+  setModelInfo(model, {
+    format: MODEL_INFO_FORMAT,
+    libraryVersion: VERSION,
+    architecture,
+    preprocessing: {
+      ...DEFAULT_PREPROCESSING,
+      inputSize: [inputSize[0], inputSize[1]],
+      classNames: options.classNames ?? DEFAULT_PREPROCESSING.classNames,
+      threshold,
+    },
+  });
+  return model;
+}
+
+/**
+ * The seed project's simple CNN: `convBlocks` x (3x3 convolution of 32 filters with ReLU,
+ * 2x2 max-pooling), global average pooling, dropout 0.4, dense ReLU of 32 units, one sigmoid
+ * output. Compiled for binary cross-entropy with Adam unless `compile` says otherwise.
+ *
+ * @example
+ * ```ts
+ * const model = buildSimpleCnn({ inputSize: 128, seed: 1 });
+ * model.countParams(); // 19905
+ * ```
+ */
+export function buildSimpleCnn(options: CnnOptions = {}): tfl.LayersModel {
+  return buildCnn('simple-cnn', resolveSettings(options, SIMPLE_CNN_DENSE_UNITS), options);
+}
+
+/**
+ * The seed project's larger CNN: like {@link buildSimpleCnn} with a dense ReLU layer of 64
+ * units.
+ *
+ * @example
+ * ```ts
+ * const model = buildLargerCnn();
+ * model.countParams(); // 20993
+ * model.outputs[0].shape; // [null, 1]
+ * ```
+ */
+export function buildLargerCnn(options: CnnOptions = {}): tfl.LayersModel {
+  return buildCnn('larger-cnn', resolveSettings(options, LARGER_CNN_DENSE_UNITS), options);
+}
+
+/** Architectures the factory builds, by name (as the CLI's `--arch` takes them). */
+export const ARCHITECTURES = Object.freeze({
+  simple: buildSimpleCnn,
+  larger: buildLargerCnn,
+});
+
+/** A name accepted by {@link buildModel}. */
+export type ArchitectureName = keyof typeof ARCHITECTURES;
+
+/**
+ * Builds an architecture by name.
+ *
+ * @example
+ * ```ts
+ * const model = buildModel('simple', { inputSize: 64 });
+ * model.name; // 'simple-cnn'
+ * ```
+ */
+export function buildModel(name: ArchitectureName, options: CnnOptions = {}): tfl.LayersModel {
+  const build = ARCHITECTURES[name];
+  if (build === undefined) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `Unknown architecture "${String(name)}"; use one of: ${Object.keys(ARCHITECTURES).join(', ')}.`,
+      { option: 'arch', expected: Object.keys(ARCHITECTURES), received: name },
+    );
+  }
+  return build(options);
+}

@@ -1,0 +1,59 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** Options of {@link buildSimpleCnn} and {@link buildLargerCnn}. */
+export interface CnnOptions {
+  /** Input `[height, width]`, or one number for a square. Default `128`. */
+  inputSize?: number | readonly [number, number];
+  /** Input channels. Default `1` (one grey channel). */
+  channels?: 1;
+  /**
+   * Convolution blocks (3x3 convolution with ReLU, then 2x2 max-pooling). Default `3`: the seed
+   * project does not state a count; three blocks is the usual Keras layout it follows, costs
+   * about 92 MFLOP per 128x128 image, and leaves a 14x14 map for Grad-CAM.
+   */
+  convBlocks?: number;
+  /** Filters of every convolution. Default `32`, as the seed project. */
+  filters?: number;
+  /** Units of the dense ReLU layer. Default `32` (simple) or `64` (larger). */
+  denseUnits?: number;
+  /** Dropout rate after global average pooling. Default `0.4`. */
+  dropout?: number;
+  /** Seed of every weight initialiser; the same seed builds the same weights. Default `42`. */
+  seed?: number;
+  /** Class names `[negative, positive]`. Default `['normal', 'hemorrhage']`. */
+  classNames?: readonly [string, string];
+  /** Decision threshold stored with the model. Default `0.5`. */
+  threshold?: number;
+  /**
+   * `true` (default) compiles for binary cross-entropy with Adam (learning rate 0.001) and
+   * accuracy, so `model.fit` works as in Keras; `false` leaves the model uncompiled; an object
+   * is passed to `model.compile` as is.
+   */
+  compile?: boolean | tfl.ModelCompileArgs;
+}
+
+/** Resolved architecture settings of a CNN. */
+export interface CnnSettings {
+  readonly inputSize: readonly [number, number];
+  readonly channels: 1;
+  readonly convBlocks: number;
+  readonly filters: number;
+  readonly denseUnits: number;
+  readonly dropout: number;
+  readonly seed: number;
+}
+
+/** Defaults shared by both seed CNNs. */
+export const CNN_DEFAULTS = Object.freeze({
+  inputSize: 128,
+  channels: 1 as const,
+  convBlocks: 3,
+  filters: 32,
+  dropout: 0.4,
+  seed: 42,
+});
+
+/** Dense units of the simple CNN (seed project: 32). */
+export const SIMPLE_CNN_DENSE_UNITS = 32;
+/** Dense units of the larger CNN (seed project: 64). */
+export const LARGER_CNN_DENSE_UNITS = 64;

@@ -1,0 +1,2 @@
+export { selectBackend } from './select.js';
+export type { BackendChoice, NodeBackendName, SelectBackendOptions } from './select.js';

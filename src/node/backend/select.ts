@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { CtHemorrhageError } from '../../errors/index.js';
+
+/** Backends the Node helpers can register, fastest first. */
+export type NodeBackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** What {@link selectBackend} chose, and what it tried before. */
+export interface BackendChoice {
+  /** The active backend (`tf.getBackend()`). */
+  readonly name: string;
+  /** Backends tried and why each failed, in order. */
+  readonly tried: readonly { name: string; error: string }[];
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** `'auto'` or one backend. Default `'auto'`. */
+  preference?: 'auto' | NodeBackendName;
+  /**
+   * The backend must be able to train. The stock wasm backend cannot (it lacks the filter
+   * gradient of a convolution), so `'auto'` skips it when this is set. Default `false`.
+   */
+  training?: boolean;
+}
+
+const importModule = (name: string): Promise<unknown> => import(name);
+
+async function register(name: NodeBackendName): Promise<void> {
+  if (name === 'tensorflow') {
+    await importModule('@tensorflow/tfjs-node');
+  } else if (name === 'wasm') {
+    const wasm = (await importModule('@tensorflow/tfjs-backend-wasm')) as {
+      setWasmPaths(prefix: string): void;
+    };
+    const require = createRequire(import.meta.url);
+    const entry = require.resolve('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(join(dirname(entry), '/').replace(/\/?$/, '/'));
+  } else {
+    await importModule('@tensorflow/tfjs-backend-cpu');
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
+  await tf.ready();
+}
+
+/**
+ * Registers and activates the fastest TensorFlow.js backend available in this Node process:
+ * tfjs-node (`tensorflow`) if installed, then wasm (inference only unless training is off),
+ * then cpu. The library itself never does this; the CLI, examples and tests do.
+ * Throws `BACKEND_NOT_READY` listing every backend tried when none works.
+ *
+ * @example
+ * ```ts
+ * const choice = await selectBackend({ training: true });
+ * choice.name;  // 'cpu'
+ * choice.tried; // [{ name: 'tensorflow', error: "Cannot find package '@tensorflow/tfjs-node'" }]
+ * ```
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
+  const preference = options.preference ?? 'auto';
+  const order: NodeBackendName[] =
+    preference !== 'auto' ? [preference] : options.training ? ['tensorflow', 'cpu'] : ['tensorflow', 'wasm', 'cpu'];
+  const tried: { name: string; error: string }[] = [];
+  for (const name of order) {
+    try {
+      await register(name);
+      return { name: tf.getBackend(), tried };
+    } catch (error) {
+      tried.push({ name, error: (error instanceof Error ? error.message : String(error)).split('\n')[0] as string });
+    }
+  }
+  throw new CtHemorrhageError(
+    'BACKEND_NOT_READY',
+    `No TensorFlow.js backend could be started. Tried: ${tried.map((t) => `${t.name} (${t.error})`).join('; ')}. ` +
+      'Install one, e.g. "npm install @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-backend-wasm".',
+    { received: tried },
+  );
+}

@@ -1,0 +1,2 @@
+export { IMAGE_EXTENSIONS, loadImageFolder } from './folder.js';
+export type { ImageFolder, ImageFolderOptions, SkippedFile } from './folder.js';

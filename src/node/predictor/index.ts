@@ -1,0 +1,1 @@
+export { createPredictor, loadPredictor } from './predictor.js';

@@ -1,0 +1,2 @@
+export { generatePhantoms, PHANTOM_DEFAULTS } from './phantom.js';
+export type { PhantomOptions } from './phantom.js';

@@ -1,0 +1,4 @@
+export { DEFAULT_PREPROCESSING } from './spec.js';
+export type { Preprocessing } from './spec.js';
+export { channelsOf, imageToTensor, imagesToBatch, tensorToBatch, toGray } from './image.js';
+export type { RawImage } from './image.js';

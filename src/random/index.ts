@@ -1,0 +1,2 @@
+export { createRng, shuffled, withSeededMathRandom } from './rng.js';
+export type { Rng } from './rng.js';

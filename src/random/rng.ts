@@ -1,0 +1,44 @@
+/** A seeded pseudo-random generator returning floats in [0, 1). */
+export type Rng = () => number;
+
+/** Mulberry32: small, fast and good enough for shuffles, splits and dropout masks. */
+export function createRng(seed: number): Rng {
+  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates shuffle of a copy of `items`, driven by `rng`. */
+export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = out[i] as T;
+    out[i] = out[j] as T;
+    out[j] = tmp;
+  }
+  return out;
+}
+
+/**
+ * Runs the synchronous `fn` with `Math.random` replaced by `rng`, then restores it.
+ *
+ * TensorFlow.js draws the seed of an unseeded random op (such as the dropout mask of a
+ * layer) from `Math.random`. Swapping it only for the length of one synchronous training
+ * step makes those masks reproducible without touching anything the host app does between
+ * steps: no other JavaScript can run while `fn` runs.
+ */
+export function withSeededMathRandom<T>(rng: Rng, fn: () => T): T {
+  const original = Math.random;
+  Math.random = rng;
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}

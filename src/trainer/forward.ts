@@ -1,0 +1,28 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CtHemorrhageError } from '../errors/index.js';
+
+/**
+ * Runs `model` forward in training mode (dropout active).
+ *
+ * tfjs-layers' `model.apply(x, {training: true})` does not pass `training` down to the layers
+ * of a model, so dropout would stay off. This applies the layers of a chain-shaped model
+ * (every `Sequential`, and functional models whose layers each feed the next) one by one
+ * with `training: true`, as `model.fit` does internally.
+ */
+export function forwardTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+  let h = x;
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    if (layer.inboundNodes.length > 1 || (layer.inboundNodes[0]?.inboundLayers.length ?? 1) > 1) {
+      throw new CtHemorrhageError(
+        'BAD_INPUT',
+        `Layer "${layer.name}" has several inputs; the trainer supports chain-shaped models ` +
+          '(Sequential, or functional models whose layers each feed the next). Use model.fit for others.',
+        { received: layer.name },
+      );
+    }
+    h = layer.apply(h, { training: true }) as tf.Tensor;
+  }
+  return h;
+}

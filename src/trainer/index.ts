@@ -1,0 +1,3 @@
+export { train } from './train.js';
+export { TRAIN_DEFAULTS } from './options.js';
+export type { Logs, MonitorName, TrainCallbacks, TrainHistory, TrainOptions } from './options.js';

@@ -1,0 +1,93 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LabeledData } from '../data/index.js';
+
+/** Per-epoch (and per-batch) numbers, keyed as tfjs does: `loss`, `acc`, `val_loss`, `val_acc`, `val_auc`. */
+export type Logs = Record<string, number>;
+
+/** A metric the trainer can watch for early stopping. */
+export type MonitorName = 'loss' | 'acc' | 'val_loss' | 'val_acc' | 'val_auc';
+
+/** Optional hooks, as in tfjs `model.fit`. Each may return a promise, which is awaited. */
+export interface TrainCallbacks {
+  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+}
+
+/** Options of {@link train}; every default is in {@link TRAIN_DEFAULTS}. */
+export interface TrainOptions {
+  /** Passes over the training data. Default `10`. */
+  epochs?: number;
+  /** Samples per gradient step. Default `16`. */
+  batchSize?: number;
+  /** Learning rate of the Adam optimiser the trainer creates. Default `0.001`. */
+  learningRate?: number;
+  /**
+   * An optimiser to use instead of a fresh Adam; the caller keeps ownership (the trainer does
+   * not dispose it). Default: a new `tf.train.adam(learningRate)`, disposed when training ends.
+   */
+  optimizer?: tf.Optimizer;
+  /** Data to validate on after every epoch. Takes precedence over `validationSplit`. */
+  validationData?: LabeledData;
+  /**
+   * Fraction of the training images held out for validation, stratified by label and grouped by
+   * `group` where images have one (a group never lands on both sides). Only for image arrays.
+   * Default `0` (no validation).
+   */
+  validationSplit?: number;
+  /**
+   * Weight of each class in the loss: `{0: w0, 1: w1}`, or `'balanced'` for
+   * `n / (2 * count(class))`. Default: equal weights.
+   */
+  classWeight?: 'balanced' | Readonly<Record<0 | 1, number>>;
+  /** Shuffle the training data every epoch (seeded). Default `true`. */
+  shuffle?: boolean;
+  /** Seed of shuffling, the validation split and dropout masks. Default `42`. */
+  seed?: number;
+  /** Epochs without improvement of `monitor` before stopping; `0` turns early stopping off. Default `0`. */
+  patience?: number;
+  /** Metric that early stopping and best-weights restore watch. Default `'val_loss'` with validation data, else `'loss'`. */
+  monitor?: MonitorName;
+  /** Smallest change of `monitor` that counts as an improvement. Default `0`. */
+  minDelta?: number;
+  /** At the end, put back the weights of the epoch where `monitor` was best. Default `true` when `patience > 0`. */
+  restoreBestWeights?: boolean;
+  /** Hooks called during training. */
+  callbacks?: TrainCallbacks;
+  /** Stops training after the current batch when aborted; the history so far is returned. */
+  signal?: AbortSignal;
+}
+
+/** Defaults of {@link TrainOptions}. */
+export const TRAIN_DEFAULTS = Object.freeze({
+  epochs: 10,
+  batchSize: 16,
+  learningRate: 0.001,
+  validationSplit: 0,
+  shuffle: true,
+  seed: 42,
+  patience: 0,
+  minDelta: 0,
+});
+
+/** What {@link train} returns, shaped like tfjs `History`. */
+export interface TrainHistory {
+  /** Epoch indices that ran, from 0. */
+  readonly epoch: number[];
+  /** One array per metric, one value per epoch. */
+  readonly history: Record<string, number[]>;
+  /** The metric watched for early stopping and best weights. */
+  readonly monitor: MonitorName;
+  /** Epoch whose value of `monitor` was best. */
+  readonly bestEpoch: number;
+  /** True when early stopping or `signal` ended training before `epochs`. */
+  readonly stoppedEarly: boolean;
+  /** True when the weights of `bestEpoch` were put back at the end. */
+  readonly restoredBestWeights: boolean;
+  /** Samples trained on and validated on. */
+  readonly trainCount: number;
+  readonly validationCount: number;
+}

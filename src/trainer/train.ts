@@ -1,0 +1,248 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  classCounts,
+  isTensorData,
+  prepareData,
+  requireBackend,
+  stratifiedGroupSplit,
+  type LabeledData,
+  type PreparedData,
+} from '../data/index.js';
+import { CtHemorrhageError } from '../errors/index.js';
+import { predictScores } from '../inference/index.js';
+import { getModelInfo } from '../metadata/index.js';
+import { binaryMetrics } from '../metrics/index.js';
+import { createRng, shuffled, withSeededMathRandom } from '../random/index.js';
+import { forwardTraining } from './forward.js';
+import { weightedBinaryCrossEntropy } from './loss.js';
+import {
+  TRAIN_DEFAULTS,
+  type Logs,
+  type MonitorName,
+  type TrainHistory,
+  type TrainOptions,
+} from './options.js';
+
+function checkNumber(name: string, value: number, ok: boolean, expected: string): number {
+  if (!ok || !Number.isFinite(value)) {
+    throw new CtHemorrhageError('BAD_INPUT', `Option ${name} must be ${expected}; got ${String(value)}.`, {
+      option: name,
+      expected,
+      received: value,
+    });
+  }
+  return value;
+}
+
+interface Split {
+  xs: tf.Tensor4D;
+  labels: Float32Array;
+}
+
+function subset(prepared: PreparedData, indices: number[]): Split {
+  const idx = tf.tensor1d(indices, 'int32');
+  const xs = tf.gather(prepared.xs, idx) as tf.Tensor4D;
+  idx.dispose();
+  return { xs, labels: Float32Array.from(indices, (i) => prepared.labels[i] as number) };
+}
+
+function resolveClassWeights(option: TrainOptions['classWeight'], labels: Float32Array): [number, number] {
+  if (option === undefined) return [1, 1];
+  if (option === 'balanced') {
+    const [neg, pos] = classCounts(labels);
+    if (neg === 0 || pos === 0) return [1, 1];
+    return [labels.length / (2 * neg), labels.length / (2 * pos)];
+  }
+  const w: [number, number] = [option[0], option[1]];
+  w.forEach((v, i) => checkNumber(`classWeight[${i}]`, v, v >= 0, 'a number >= 0'));
+  return w;
+}
+
+function improved(monitor: MonitorName, value: number, best: number, minDelta: number): boolean {
+  if (Number.isNaN(value)) return false;
+  const higherIsBetter = monitor === 'acc' || monitor === 'val_acc' || monitor === 'val_auc';
+  return higherIsBetter ? value > best + minDelta : value < best - minDelta;
+}
+
+/**
+ * Trains `model` on labelled data, in the shape of tfjs `model.fit`: epochs, batch size,
+ * learning rate, validation data or a grouped stratified validation split, class weights,
+ * early stopping with best-weights restore, and callbacks. Images are preprocessed once, as
+ * the model's saved preprocessing says. Shuffling, the split and dropout masks follow `seed`,
+ * so the same seed gives the same weights on the same backend.
+ *
+ * Every tensor it makes is disposed before it returns; the model's weights are updated in place.
+ *
+ * @example
+ * ```ts
+ * const model = buildLargerCnn({ inputSize: 64 });
+ * const history = await train(model, images, { epochs: 20, validationSplit: 0.2, patience: 5 });
+ * history.history.val_auc; // e.g. [0.61, 0.72, ...]
+ * history.bestEpoch;       // e.g. 14
+ * ```
+ */
+export async function train(
+  model: tfl.LayersModel,
+  data: LabeledData,
+  options: TrainOptions = {},
+): Promise<TrainHistory> {
+  requireBackend();
+  const epochs = options.epochs ?? TRAIN_DEFAULTS.epochs;
+  checkNumber('epochs', epochs, Number.isInteger(epochs) && epochs >= 1, 'an integer >= 1');
+  const batchSize = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
+  checkNumber('batchSize', batchSize, Number.isInteger(batchSize) && batchSize >= 1, 'an integer >= 1');
+  const learningRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  checkNumber('learningRate', learningRate, learningRate > 0, 'a number > 0');
+  const validationSplit = options.validationSplit ?? TRAIN_DEFAULTS.validationSplit;
+  checkNumber('validationSplit', validationSplit, validationSplit >= 0 && validationSplit < 1, 'in [0, 1)');
+  const patience = options.patience ?? TRAIN_DEFAULTS.patience;
+  checkNumber('patience', patience, Number.isInteger(patience) && patience >= 0, 'an integer >= 0');
+  const minDelta = options.minDelta ?? TRAIN_DEFAULTS.minDelta;
+  checkNumber('minDelta', minDelta, minDelta >= 0, 'a number >= 0');
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  const shuffle = options.shuffle ?? TRAIN_DEFAULTS.shuffle;
+  const callbacks = options.callbacks ?? {};
+
+  const spec = getModelInfo(model).preprocessing;
+  const owned: { dispose(): void }[] = [];
+  const ownedOptimizer = options.optimizer === undefined;
+  const optimizer = options.optimizer ?? tf.train.adam(learningRate);
+  let best: tf.Tensor[] | undefined;
+  try {
+    const all = prepareData(data, spec, 'training data');
+    owned.push(all);
+    let trainSet: Split = all;
+    let valSet: Split | undefined;
+    if (options.validationData !== undefined) {
+      const val = prepareData(options.validationData, spec, 'validation data');
+      owned.push(val);
+      valSet = val;
+    } else if (validationSplit > 0) {
+      const groups = isTensorData(data) ? undefined : data.map((s) => s.group);
+      const split = stratifiedGroupSplit(all.labels, validationSplit, seed, groups);
+      if (split.train.length === 0 || split.validation.length === 0) {
+        throw new CtHemorrhageError(
+          'EMPTY_DATASET',
+          `A validation split of ${validationSplit} leaves ${split.train.length} training and ` +
+            `${split.validation.length} validation samples; add data or change validationSplit.`,
+          { option: 'validationSplit', received: validationSplit },
+        );
+      }
+      trainSet = subset(all, split.train);
+      valSet = subset(all, split.validation);
+      owned.push(trainSet.xs, valSet.xs);
+    }
+    const monitor: MonitorName = options.monitor ?? (valSet ? 'val_loss' : 'loss');
+    if (monitor.startsWith('val_') && !valSet) {
+      throw new CtHemorrhageError(
+        'BAD_INPUT',
+        `Option monitor is "${monitor}" but there is no validation data; pass validationData or validationSplit, or monitor "loss".`,
+        { option: 'monitor', received: monitor },
+      );
+    }
+    const restoreBest = options.restoreBestWeights ?? patience > 0;
+    const [w0, w1] = resolveClassWeights(options.classWeight, trainSet.labels);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const shuffleRng = createRng(seed);
+    const dropoutRng = createRng(seed ^ 0x5bd1e995);
+    const n = trainSet.labels.length;
+    const indices = Array.from({ length: n }, (_, i) => i);
+
+    const history: Record<string, number[]> = {};
+    const epochList: number[] = [];
+    let bestValue = Number.NaN;
+    let bestEpoch = -1;
+    let wait = 0;
+    let stoppedEarly = false;
+    await callbacks.onTrainBegin?.();
+
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      await callbacks.onEpochBegin?.(epoch);
+      const order = shuffle ? shuffled(indices, shuffleRng) : indices;
+      let lossSum = 0;
+      let correctSum = 0;
+      for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+        if (options.signal?.aborted) break;
+        const batchIdx = order.slice(start, start + batchSize);
+        await callbacks.onBatchBegin?.(batch, { batch, size: batchIdx.length });
+        const idx = tf.tensor1d(batchIdx, 'int32');
+        const xb = tf.gather(trainSet.xs, idx);
+        const yb = tf.tensor2d(Float32Array.from(batchIdx, (i) => trainSet.labels[i] as number), [batchIdx.length, 1]);
+        const wb = tf.tensor2d(Float32Array.from(batchIdx, (i) => (trainSet.labels[i] === 1 ? w1 : w0)), [batchIdx.length, 1]);
+        let correct: tf.Scalar | undefined;
+        const cost = withSeededMathRandom(dropoutRng, () =>
+          optimizer.minimize(
+            () => {
+              const p = forwardTraining(model, xb);
+              correct = tf.keep(tf.sum<tf.Tensor>(tf.cast(tf.equal(tf.cast(tf.greaterEqual(p, 0.5), 'float32'), yb), "float32"))) as tf.Scalar;
+              return weightedBinaryCrossEntropy(yb, p, wb);
+            },
+            true,
+            variables,
+          ),
+        );
+        const [lossValue] = await (cost as tf.Scalar).data();
+        const [correctValue] = correct ? await correct.data() : [0];
+        tf.dispose([idx, xb, yb, wb, cost as tf.Scalar, correct as tf.Scalar]);
+        lossSum += (lossValue as number) * batchIdx.length;
+        correctSum += correctValue as number;
+        await callbacks.onBatchEnd?.(batch, {
+          batch,
+          size: batchIdx.length,
+          loss: lossValue as number,
+          acc: (correctValue as number) / batchIdx.length,
+        });
+      }
+      const logs: Logs = { loss: lossSum / n, acc: correctSum / n };
+      if (valSet) {
+        const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
+        const m = binaryMetrics(valSet.labels, scores, 0.5);
+        logs.val_loss = m.loss;
+        logs.val_acc = m.accuracy;
+        logs.val_auc = m.rocAuc;
+      }
+      epochList.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+
+      const value = logs[monitor] as number;
+      if (bestEpoch < 0 || improved(monitor, value, bestValue, minDelta)) {
+        bestValue = value;
+        bestEpoch = epoch;
+        wait = 0;
+        if (restoreBest) {
+          tf.dispose(best);
+          best = model.getWeights().map((w) => tf.clone(w));
+        }
+      } else {
+        wait++;
+      }
+      await callbacks.onEpochEnd?.(epoch, logs);
+      if (options.signal?.aborted || (patience > 0 && wait >= patience)) {
+        stoppedEarly = epoch < epochs - 1 || options.signal?.aborted === true;
+        break;
+      }
+    }
+    let restored = false;
+    if (restoreBest && best && bestEpoch !== epochList[epochList.length - 1]) {
+      model.setWeights(best);
+      restored = true;
+    }
+    const last = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1] as number]));
+    await callbacks.onTrainEnd?.(last);
+    return {
+      epoch: epochList,
+      history,
+      monitor,
+      bestEpoch,
+      stoppedEarly,
+      restoredBestWeights: restored,
+      trainCount: n,
+      validationCount: valSet?.labels.length ?? 0,
+    };
+  } finally {
+    tf.dispose(best);
+    for (const o of owned.reverse()) o.dispose();
+    if (ownedOptimizer) optimizer.dispose();
+  }
+}

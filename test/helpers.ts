@@ -1,0 +1,41 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { Jimp } from 'jimp';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RawImage } from '../src/index.js';
+import { toGray } from '../src/preprocessing/index.js';
+
+/** Activates the stock cpu backend and quiets tfjs' Node banner. */
+export async function useCpu(): Promise<void> {
+  tf.enableProdMode();
+  await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** Encodes a raw image as PNG bytes with jimp. */
+export async function encodePng(image: RawImage): Promise<Uint8Array> {
+  const gray = toGray(image);
+  const rgba = Buffer.alloc(image.width * image.height * 4);
+  gray.forEach((v, i) => {
+    const b = Math.round(v);
+    rgba[i * 4] = b;
+    rgba[i * 4 + 1] = b;
+    rgba[i * 4 + 2] = b;
+    rgba[i * 4 + 3] = 255;
+  });
+  const jimp = new Jimp({ width: image.width, height: image.height, data: rgba });
+  return new Uint8Array(await jimp.getBuffer('image/png'));
+}
+
+/** Path of the shared real data (`../shared/data` from the repository root). */
+export const SHARED_DATA = fileURLToPath(new URL('../../shared/data', import.meta.url));
+
+/** Throws a clear error when the shared data is missing, instead of skipping silently. */
+export function requireSharedData(sub: string): string {
+  const path = `${SHARED_DATA}/${sub}`;
+  if (!existsSync(path)) {
+    throw new Error(`This test reads shared data at ${path}; place the project's shared/ folder beside the repository.`);
+  }
+  return path;
+}
