@@ -12,6 +12,14 @@ export interface SplitIndices {
  * given, grouped: every sample of a group lands on the same side. Seeded. Each class gives
  * the validation side about `fraction` of its samples, at least one group per class when it
  * has two or more.
+ *
+ * @example
+ * ```ts
+ * const { train, validation } = stratifiedGroupSplit(
+ *   samples.map((s) => s.label), 0.2, 42, samples.map((s) => s.group),
+ * );
+ * // no group appears in both `train` and `validation`
+ * ```
  */
 export function stratifiedGroupSplit(
   labels: ArrayLike<number>,

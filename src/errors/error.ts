@@ -52,6 +52,14 @@ export class CtHemorrhageError extends Error {
   readonly code: CtHemorrhageErrorCode;
   readonly details: CtHemorrhageErrorDetails;
 
+  /**
+   * Creates an error; the library does this, apps rarely need to.
+   *
+   * @param code - What went wrong.
+   * @param message - What happened and what to do next.
+   * @param details - Structured facts (file, option, expected, received).
+   * @param options - `cause`: the underlying error.
+   */
   constructor(
     code: CtHemorrhageErrorCode,
     message: string,
@@ -64,7 +72,15 @@ export class CtHemorrhageError extends Error {
   }
 }
 
-/** True when `error` is a {@link CtHemorrhageError}, optionally of the given code. */
+/**
+ * True when `error` is a {@link CtHemorrhageError}, optionally of the given code.
+ *
+ * @example
+ * ```ts
+ * isCtHemorrhageError(new CtHemorrhageError('BAD_INPUT', 'x'), 'BAD_INPUT'); // true
+ * isCtHemorrhageError(new Error('x'));                                      // false
+ * ```
+ */
 export function isCtHemorrhageError(
   error: unknown,
   code?: CtHemorrhageErrorCode,

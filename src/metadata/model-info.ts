@@ -21,7 +21,16 @@ export interface ModelInfo {
   readonly preprocessing: Preprocessing;
 }
 
-/** Stores `info` in the model's user-defined metadata (kept by `model.save`). */
+/**
+ * Stores `info` in the model's user-defined metadata (kept by `model.save`).
+ *
+ * @example
+ * ```ts
+ * const info = getModelInfo(model);
+ * setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, threshold: 0.3 } });
+ * getModelInfo(model).preprocessing.threshold; // 0.3
+ * ```
+ */
 export function setModelInfo(model: tfl.LayersModel, info: ModelInfo): void {
   const current = (model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>;
   model.setUserDefinedMetadata({ ...current, [METADATA_KEY]: info });
@@ -34,6 +43,13 @@ function isPositiveInt(v: unknown): v is number {
 /**
  * Reads and checks the library's record from a model. A model without one (built elsewhere)
  * gets the default preprocessing with its input size taken from the model itself.
+ *
+ * @example
+ * ```ts
+ * getModelInfo(buildLargerCnn({ inputSize: 64 }));
+ * // { format: 1, libraryVersion: '0.1.0', architecture: 'larger-cnn',
+ * //   preprocessing: { inputSize: [64, 64], channels: 1, scale: 0.00392..., threshold: 0.5, ... } }
+ * ```
  */
 export function getModelInfo(model: tfl.LayersModel): ModelInfo {
   const shape = model.inputs[0]?.shape;

@@ -33,7 +33,14 @@ export interface BinaryMetrics {
 
 const EPSILON = 1e-7;
 
-/** Mean binary cross-entropy of probabilities `scores` against 0/1 `labels`. */
+/**
+ * Mean binary cross-entropy of probabilities `scores` against 0/1 `labels`.
+ *
+ * @example
+ * ```ts
+ * binaryCrossEntropy([1, 0], [0.9, 0.2]); // 0.1643 = -(ln 0.9 + ln 0.8) / 2
+ * ```
+ */
 export function binaryCrossEntropy(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < labels.length; i++) {

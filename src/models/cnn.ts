@@ -153,7 +153,9 @@ export function buildLargerCnn(options: CnnOptions = {}): tfl.LayersModel {
 
 /** Architectures the factory builds, by name (as the CLI's `--arch` takes them). */
 export const ARCHITECTURES = Object.freeze({
+  /** {@link buildSimpleCnn} */
   simple: buildSimpleCnn,
+  /** {@link buildLargerCnn} */
   larger: buildLargerCnn,
 });
 

@@ -38,7 +38,14 @@ export function channelsOf(image: RawImage): number {
   return channels;
 }
 
-/** Converts any {@link RawImage} to one grey channel (BT.601 luma; alpha ignored). */
+/**
+ * Converts any {@link RawImage} to one grey channel (BT.601 luma; alpha ignored).
+ *
+ * @example
+ * ```ts
+ * toGray({ data: [255, 0, 0, 255], width: 1, height: 1 }); // Float32Array [76.245]
+ * ```
+ */
 export function toGray(image: RawImage): Float32Array {
   const channels = channelsOf(image);
   const pixels = image.width * image.height;
@@ -58,6 +65,12 @@ export function toGray(image: RawImage): Float32Array {
 /**
  * Turns one raw image into a model input `[height, width, channels]` following `spec`.
  * The caller owns the returned tensor.
+ *
+ * @example
+ * ```ts
+ * const x = imageToTensor(image, getModelInfo(model).preprocessing);
+ * x.shape; // [128, 128, 1], values in [0, 1]
+ * ```
  */
 export function imageToTensor(image: RawImage, spec: Preprocessing): tf.Tensor3D {
   const gray = toGray(image);
@@ -70,7 +83,15 @@ export function imageToTensor(image: RawImage, spec: Preprocessing): tf.Tensor3D
   });
 }
 
-/** Stacks raw images into one model-input batch `[n, height, width, channels]`. */
+/**
+ * Stacks raw images into one model-input batch `[n, height, width, channels]`.
+ *
+ * @example
+ * ```ts
+ * const xs = imagesToBatch([a, b, c], getModelInfo(model).preprocessing);
+ * xs.shape; // [3, 128, 128, 1]
+ * ```
+ */
 export function imagesToBatch(images: readonly RawImage[], spec: Preprocessing): tf.Tensor4D {
   if (images.length === 0) {
     throw new CtHemorrhageError('EMPTY_DATASET', 'No images to preprocess: pass at least one image.');
@@ -82,6 +103,13 @@ export function imagesToBatch(images: readonly RawImage[], spec: Preprocessing):
  * Treats a tensor as image pixels (0-255) of shape `[h, w]`, `[h, w, c]` or `[n, h, w, c]`
  * and preprocesses it like a decoded image. The caller keeps ownership of `input` and owns
  * the returned batch.
+ *
+ * @example
+ * ```ts
+ * const pixels = tf.browser.fromPixels(canvas); // [h, w, 3], 0-255
+ * const xs = tensorToBatch(pixels, getModelInfo(model).preprocessing);
+ * xs.shape; // [1, 128, 128, 1]
+ * ```
  */
 export function tensorToBatch(input: tf.Tensor, spec: Preprocessing): tf.Tensor4D {
   const [h, w] = spec.inputSize;

@@ -9,11 +9,17 @@ export type MonitorName = 'loss' | 'acc' | 'val_loss' | 'val_acc' | 'val_auc';
 
 /** Optional hooks, as in tfjs `model.fit`. Each may return a promise, which is awaited. */
 export interface TrainCallbacks {
+  /** Before the first epoch. */
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  /** After the last epoch, with its logs. */
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  /** Before each epoch (from 0). */
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** After each epoch, with `loss`, `acc` and, with validation data, `val_loss`, `val_acc`, `val_auc`. */
   onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** Before each batch (from 0 in every epoch), with `batch` and `size`. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** After each batch, with `batch`, `size`, `loss` and `acc`. */
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
 }
 

@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePhantoms } from '../src/index.js';
+import { encodePng } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 300_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let root: string;
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run "npm run build" first (npm test does).');
+  root = await mkdtemp(join(tmpdir(), 'cth-cli-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('ct-hemorrhage CLI', () => {
+  it.each(['train', 'evaluate', 'predict'])('%s --help lists its options', async (command) => {
+    const { code, stdout } = await cli(command, '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: ct-hemorrhage ${command}`);
+    expect(stdout).toContain('--backend');
+  });
+
+  it.each([
+    [['train'], /--out is required/],
+    [['train', '--out', 'x', '--epochs', 'many'], /--epochs must be an integer >= 1; got "many"/],
+    [['train', '--out', 'x', '--arch', 'huge'], /--arch must be simple or larger/],
+    [['train', '--bogus'], /Unknown option '--bogus'/],
+    [['evaluate', '--model', 'm'], /--data is required/],
+    [['predict', '--model', 'm'], /--image is required/],
+    [['predict', '--model', 'no/such/dir', '--image', 'a.png'], /No model at no\/such\/dir/],
+  ])('%j fails with a clear message', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('trains on generated data, then evaluates and predicts with the saved model', async () => {
+    const out = join(root, 'model');
+    const trained = await cli(
+      'train', '--out', out, '--arch', 'simple', '--size', '24', '--epochs', '2', '--phantoms', '16',
+      '--batch-size', '8', '--validation-split', '0.25', '--backend', 'cpu',
+    );
+    expect(trained.stderr).toContain('backend: cpu');
+    expect(trained.stderr).toMatch(/epoch 2\/2 loss=/);
+    expect(trained.stderr).not.toContain('Hi, looks like');
+    expect(trained.stdout).toMatch(/accuracy\s+\d/);
+    expect(trained.code).toBe(0);
+    expect(existsSync(join(out, 'model.json'))).toBe(true);
+
+    const data = join(root, 'data');
+    const slices = generatePhantoms({ count: 4, size: 30, seed: 8 });
+    for (const [i, s] of slices.entries()) {
+      const dir = join(data, s.label === 1 ? 'hemorrhage' : 'normal');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, `${i}.png`), await encodePng(s.image));
+    }
+    const evaluated = await cli('evaluate', '--model', out, '--data', data, '--json');
+    expect(evaluated.code).toBe(0);
+    const metrics = JSON.parse(evaluated.stdout);
+    expect(metrics.count).toBe(4);
+    expect(Object.keys(metrics)).toEqual(
+      expect.arrayContaining(['accuracy', 'rocAuc', 'sensitivity', 'specificity', 'confusionMatrix']),
+    );
+
+    const png = join(data, slices[0]!.label === 1 ? 'hemorrhage' : 'normal', '0.png');
+    const predicted = await cli('predict', '--model', out, '--image', png, '--image', join(root, 'missing.png'));
+    expect(predicted.stdout).toMatch(/0\.png\tprobability=0\.\d{4}\tlabel=(normal|hemorrhage)\tthreshold=0\.5/);
+    expect(predicted.stderr).toMatch(/missing\.png: Could not read/);
+    expect(predicted.code).toBe(1);
+  }, 300_000);
+});
