@@ -48,4 +48,6 @@ export type { Prediction, PredictInput, Predictor, PredictorOptions } from './pr
 export { generatePhantoms, PHANTOM_DEFAULTS } from './phantom/index.js';
 export type { PhantomOptions } from './phantom/index.js';
 
+export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './wasm-training/index.js';
+
 export { VERSION } from './version/index.js';

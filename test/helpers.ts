@@ -39,3 +39,12 @@ export function requireSharedData(sub: string): string {
   }
   return path;
 }
+
+/** Registers the wasm backend (its .wasm files from node_modules) and activates it. */
+export async function useWasm(): Promise<void> {
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  setWasmPaths(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+  tf.enableProdMode();
+  await tf.setBackend('wasm');
+  await tf.ready();
+}

@@ -1,0 +1,1 @@
+export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './enable.js';
