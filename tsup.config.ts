@@ -20,6 +20,7 @@ export default defineConfig([
     entry: { index: 'src/index.ts', node: 'src/node.ts' },
     format: ['esm', 'cjs'],
     dts: true,
+    shims: true,
     sourcemap: true,
     clean: false,
     target: 'es2022',
@@ -28,7 +29,7 @@ export default defineConfig([
     define: { __CT_HEMORRHAGE_VERSION__: JSON.stringify(pkg.version) },
   },
   {
-    entry: { cli: 'src/cli.ts' },
+    entry: { cli: 'src/cli.ts', 'train-worker': 'src/node/parallel/worker.ts' },
     format: ['esm'],
     dts: false,
     sourcemap: true,

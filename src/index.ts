@@ -34,7 +34,17 @@ export { stratifiedGroupSplit } from './data/index.js';
 export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data/index.js';
 
 export { train, TRAIN_DEFAULTS } from './trainer/index.js';
-export type { Logs, MonitorName, TrainCallbacks, TrainHistory, TrainOptions } from './trainer/index.js';
+export type {
+  GradientWorkers,
+  Logs,
+  MonitorName,
+  ShardRequest,
+  ShardResult,
+  TrainCallbacks,
+  TrainHistory,
+  TrainOptions,
+  WorkerSetup,
+} from './trainer/index.js';
 
 export { evaluate } from './evaluator/index.js';
 export type { EvaluateOptions, Evaluation } from './evaluator/index.js';

@@ -10,5 +10,7 @@ export { createPredictor, loadPredictor } from './node/predictor/index.js';
 export { fileSystemIO, loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './node/io/index.js';
 export { IMAGE_EXTENSIONS, loadImageFolder } from './node/data/index.js';
 export type { ImageFolder, ImageFolderOptions, SkippedFile } from './node/data/index.js';
+export { createTrainingWorkers } from './node/parallel/index.js';
+export type { TrainingWorkers, TrainingWorkersOptions } from './node/parallel/index.js';
 export { selectBackend } from './node/backend/index.js';
 export type { BackendChoice, NodeBackendName, SelectBackendOptions } from './node/backend/index.js';

@@ -1,2 +1,2 @@
-export { createRng, shuffled, withSeededMathRandom } from './rng.js';
+export { createRng, shuffled } from './rng.js';
 export type { Rng } from './rng.js';

@@ -24,21 +24,3 @@ export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
   }
   return out;
 }
-
-/**
- * Runs the synchronous `fn` with `Math.random` replaced by `rng`, then restores it.
- *
- * TensorFlow.js draws the seed of an unseeded random op (such as the dropout mask of a
- * layer) from `Math.random`. Swapping it only for the length of one synchronous training
- * step makes those masks reproducible without touching anything the host app does between
- * steps: no other JavaScript can run while `fn` runs.
- */
-export function withSeededMathRandom<T>(rng: Rng, fn: () => T): T {
-  const original = Math.random;
-  Math.random = rng;
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}

@@ -1,16 +1,21 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
 
 /**
- * Runs `model` forward in training mode (dropout active).
+ * Runs `model` forward in training mode.
  *
  * tfjs-layers' `model.apply(x, {training: true})` does not pass `training` down to the layers
  * of a model, so dropout would stay off. This applies the layers of a chain-shaped model
  * (every `Sequential`, and functional models whose layers each feed the next) one by one
- * with `training: true`, as `model.fit` does internally.
+ * with `training: true`, as `model.fit` does internally. A dropout layer named in `masks`
+ * multiplies by the given (already scaled) mask instead of drawing its own.
  */
-export function forwardTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+export function forwardTraining(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  masks?: ReadonlyMap<string, tf.Tensor>,
+): tf.Tensor {
   let h = x;
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
@@ -22,7 +27,8 @@ export function forwardTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor
         { received: layer.name },
       );
     }
-    h = layer.apply(h, { training: true }) as tf.Tensor;
+    const mask = masks?.get(layer.name);
+    h = mask ? tf.mul(h, tf.reshape(mask, h.shape)) : (layer.apply(h, { training: true }) as tf.Tensor);
   }
   return h;
 }

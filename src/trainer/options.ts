@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LabeledData } from '../data/index.js';
+import type { GradientWorkers } from './workers.js';
 
 /** Per-epoch (and per-batch) numbers, keyed as tfjs does: `loss`, `acc`, `val_loss`, `val_acc`, `val_auc`. */
 export type Logs = Record<string, number>;
@@ -65,6 +66,12 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Stops training after the current batch when aborted; the history so far is returned. */
   signal?: AbortSignal;
+  /**
+   * Threads that compute part of every batch (data parallel, gradients summed every step).
+   * In Node: `await createTrainingWorkers({ threads: 1 })` from `ct-hemorrhage/node`.
+   * Default: none, the calling thread computes everything.
+   */
+  workers?: GradientWorkers;
 }
 
 /** Defaults of {@link TrainOptions}. */

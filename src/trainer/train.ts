@@ -13,9 +13,9 @@ import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
 import { getModelInfo } from '../metadata/index.js';
 import { binaryMetrics } from '../metrics/index.js';
-import { createRng, shuffled, withSeededMathRandom } from '../random/index.js';
-import { forwardTraining } from './forward.js';
-import { weightedBinaryCrossEntropy } from './loss.js';
+import { createRng, shuffled } from '../random/index.js';
+import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
+import { shardGradients, type ShardRequest, type ShardResult } from './shard.js';
 import {
   TRAIN_DEFAULTS,
   type Logs,
@@ -57,6 +57,53 @@ function resolveClassWeights(option: TrainOptions['classWeight'], labels: Float3
   const w: [number, number] = [option[0], option[1]];
   w.forEach((v, i) => checkNumber(`classWeight[${i}]`, v, v >= 0, 'a number >= 0'));
   return w;
+}
+
+/** Splits a batch into `parts` contiguous shard requests of near-equal size (none empty). */
+function shardRequests(
+  batch: readonly number[],
+  labels: Float32Array,
+  classWeights: readonly [number, number],
+  masks: readonly Float32Array[],
+  sites: readonly DropoutSite[],
+  parts: number,
+): ShardRequest[] {
+  const count = Math.min(parts, batch.length);
+  const out: ShardRequest[] = [];
+  for (let p = 0, from = 0; p < count; p++) {
+    const to = from + Math.floor(batch.length / count) + (p < batch.length % count ? 1 : 0);
+    const indices = batch.slice(from, to);
+    out.push({
+      indices,
+      labels: Float32Array.from(indices, (i) => labels[i] as number),
+      weights: Float32Array.from(indices, (i) => classWeights[labels[i] === 1 ? 1 : 0] as number),
+      masks: masks.map((m, s) => m.slice(from * (sites[s] as DropoutSite).features, to * (sites[s] as DropoutSite).features)),
+    });
+    from = to;
+  }
+  return out;
+}
+
+/** Sums shard gradients, divides by the batch size and lets the optimiser apply them. */
+function applySummedGradients(
+  optimizer: tf.Optimizer,
+  variables: readonly tf.Variable[],
+  results: readonly ShardResult[],
+  batchSize: number,
+): void {
+  tf.tidy(() => {
+    const named: tf.NamedTensorMap = {};
+    variables.forEach((v, i) => {
+      const sum = new Float32Array(v.size);
+      for (const r of results) {
+        const g = r.grads[i] as Float32Array;
+        for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) + (g[k] as number);
+      }
+      for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) / batchSize;
+      named[v.name] = tf.tensor(sum, v.shape);
+    });
+    optimizer.applyGradients(named);
+  });
 }
 
 function improved(monitor: MonitorName, value: number, best: number, minDelta: number): boolean {
@@ -109,6 +156,7 @@ export async function train(
   const ownedOptimizer = options.optimizer === undefined;
   const optimizer = options.optimizer ?? tf.train.adam(learningRate);
   let best: tf.Tensor[] | undefined;
+  let stopWorkers: (() => Promise<void>) | undefined;
   try {
     const all = prepareData(data, spec, 'training data');
     owned.push(all);
@@ -144,10 +192,19 @@ export async function train(
     const restoreBest = options.restoreBestWeights ?? patience > 0;
     const [w0, w1] = resolveClassWeights(options.classWeight, trainSet.labels);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const sites = dropoutSites(model);
     const shuffleRng = createRng(seed);
-    const dropoutRng = createRng(seed ^ 0x5bd1e995);
     const n = trainSet.labels.length;
     const indices = Array.from({ length: n }, (_, i) => i);
+    const workers = options.workers;
+    if (workers) {
+      await workers.start({
+        modelTopology: JSON.stringify(model.toJSON(null, false)),
+        xs: (await trainSet.xs.data()) as Float32Array,
+        shape: trainSet.xs.shape,
+      });
+      stopWorkers = () => workers.stop();
+    }
 
     const history: Record<string, number[]> = {};
     const epochList: number[] = [];
@@ -166,32 +223,28 @@ export async function train(
         if (options.signal?.aborted) break;
         const batchIdx = order.slice(start, start + batchSize);
         await callbacks.onBatchBegin?.(batch, { batch, size: batchIdx.length });
-        const idx = tf.tensor1d(batchIdx, 'int32');
-        const xb = tf.gather(trainSet.xs, idx);
-        const yb = tf.tensor2d(Float32Array.from(batchIdx, (i) => trainSet.labels[i] as number), [batchIdx.length, 1]);
-        const wb = tf.tensor2d(Float32Array.from(batchIdx, (i) => (trainSet.labels[i] === 1 ? w1 : w0)), [batchIdx.length, 1]);
-        let correct: tf.Scalar | undefined;
-        const cost = withSeededMathRandom(dropoutRng, () =>
-          optimizer.minimize(
-            () => {
-              const p = forwardTraining(model, xb);
-              correct = tf.keep(tf.sum<tf.Tensor>(tf.cast(tf.equal(tf.cast(tf.greaterEqual(p, 0.5), 'float32'), yb), "float32"))) as tf.Scalar;
-              return weightedBinaryCrossEntropy(yb, p, wb);
-            },
-            true,
-            variables,
-          ),
-        );
-        const [lossValue] = await (cost as tf.Scalar).data();
-        const [correctValue] = correct ? await correct.data() : [0];
-        tf.dispose([idx, xb, yb, wb, cost as tf.Scalar, correct as tf.Scalar]);
-        lossSum += (lossValue as number) * batchIdx.length;
-        correctSum += correctValue as number;
+        const requests = shardRequests(batchIdx, trainSet.labels, [w0, w1], dropoutMasks(sites, batchIdx, epoch, seed), sites, (workers?.size ?? 0) + 1);
+        let results: ShardResult[];
+        if (workers && requests.length > 1) {
+          const remote = workers.compute(
+            variables.map((v) => v.dataSync() as Float32Array),
+            requests.slice(1),
+          );
+          const local = shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest);
+          results = [local, ...(await remote)];
+        } else {
+          results = [shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest)];
+        }
+        applySummedGradients(optimizer, variables, results, batchIdx.length);
+        const batchLoss = results.reduce((a, r) => a + r.lossSum, 0);
+        const batchCorrect = results.reduce((a, r) => a + r.correct, 0);
+        lossSum += batchLoss;
+        correctSum += batchCorrect;
         await callbacks.onBatchEnd?.(batch, {
           batch,
           size: batchIdx.length,
-          loss: lossValue as number,
-          acc: (correctValue as number) / batchIdx.length,
+          loss: batchLoss / batchIdx.length,
+          acc: batchCorrect / batchIdx.length,
         });
       }
       const logs: Logs = { loss: lossSum / n, acc: correctSum / n };
@@ -241,6 +294,8 @@ export async function train(
       validationCount: valSet?.labels.length ?? 0,
     };
   } finally {
+    // Cleanup only: a worker that failed has already made training throw.
+    await stopWorkers?.().catch(() => undefined);
     tf.dispose(best);
     for (const o of owned.reverse()) o.dispose();
     if (ownedOptimizer) optimizer.dispose();

@@ -20,6 +20,17 @@ export function conv2dSpecialised(attrs: Conv2DAttrs): boolean {
   return (attrs.dataFormat ?? 'NHWC') === 'NHWC' && dh === 1 && dw === 1;
 }
 
+/** Zero-pads the two spatial axes of an NHWC tensor; returns it unchanged when nothing is added. */
+function padSpatial(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  if (top === 0 && bottom === 0 && left === 0 && right === 0) return x;
+  return tf.pad(x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
+}
+
 function convInfo(x: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DAttrs) {
   return tf.backend_util.computeConv2DInfo(
     x.shape,
@@ -48,16 +59,7 @@ export function conv2dInputGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Tens
     const bottom = info.inHeight - info.outHeight + kh - 1 - top;
     const right = info.inWidth - info.outWidth + kw - 1 - left;
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    const padded =
-      top === 0 && bottom === 0 && left === 0 && right === 0
-        ? dy
-        : (tf.pad(dy, [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ]) as tf.Tensor4D);
-    return tf.conv2d(padded, flipped, 1, 'valid');
+    return tf.conv2d(padSpatial(dy, top, bottom, left, right), flipped, 1, 'valid');
   });
 }
 
@@ -73,15 +75,7 @@ export function conv2dFilterGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Ten
   }
   return tf.tidy(() => {
     const { top, bottom, left, right } = info.padInfo;
-    const padded =
-      top === 0 && bottom === 0 && left === 0 && right === 0
-        ? x
-        : (tf.pad(x, [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ]) as tf.Tensor4D);
+    const padded = padSpatial(x, top, bottom, left, right);
     const xT = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [Ci, H, W, N]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [Ho, Wo, N, Co]
     const dilations: [number, number] = [info.strideHeight, info.strideWidth];
@@ -106,15 +100,7 @@ function singleChannelFilterGrad(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const { top, bottom, left, right } = info.padInfo;
-    const padded =
-      top === 0 && bottom === 0 && left === 0 && right === 0
-        ? x
-        : tf.pad(x, [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ]);
+    const padded = padSpatial(x, top, bottom, left, right);
     // [N, H, W, 1] -> [1, N, H, W]: a free reshape, since the channel axis has size 1.
     const planes = tf.reshape(padded, [1, padded.shape[0], padded.shape[1] as number, padded.shape[2] as number]);
     const rows: tf.Tensor[] = [];

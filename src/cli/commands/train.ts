@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabeledImage } from '../../data/index.js';
 import { evaluate } from '../../evaluator/index.js';
+import { getModelInfo } from '../../metadata/index.js';
 import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
 import { loadImageFolder } from '../../node/data/index.js';
 import { saveModel } from '../../node/io/index.js';
+import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { generatePhantoms } from '../../phantom/index.js';
 import { stratifiedGroupSplit } from '../../data/index.js';
 import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
@@ -58,6 +60,7 @@ export const trainCommand: Command = {
     patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: '5' },
     'validation-split': { type: 'string', value: 'f', help: 'Share held out for validation (grouped, stratified)', default: '0.2' },
     'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
+    threads: { type: 'string', value: 'n|auto', help: 'Threads that train (wasm backend): auto uses every core', default: 'auto' },
     phantoms: { type: 'string', value: 'n', help: 'Generated slices to train on when --data is not given', default: String(DEFAULT_PHANTOM_COUNT) },
     backend: BACKEND_OPTION,
   },
@@ -83,10 +86,14 @@ export const trainCommand: Command = {
         received: classWeight,
       });
     }
-    await useBackend(values.backend, true, io);
+    const threadsFlag = String(values.threads);
+    const threads =
+      threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1');
+    const backend = await useBackend(values.backend, true, io, threads);
     const data = await loadData(typeof values.data === 'string' ? values.data : undefined, phantoms, size, seed, io);
 
     const model = buildModel(arch, { inputSize: size, seed });
+    const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
     try {
       io.err(`model: ${model.name}, input ${size}x${size}x1, ${model.countParams()} parameters`);
       const split = stratifiedGroupSplit(
@@ -107,6 +114,7 @@ export const trainCommand: Command = {
         seed,
         patience,
         validationData: valSet,
+        ...(workers ? { workers } : {}),
         ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
         callbacks: {
           onEpochBegin: () => {
@@ -127,9 +135,10 @@ export const trainCommand: Command = {
       io.err(`saved model to ${out}`);
       const result = await evaluate(model, valSet);
       io.out(`validation (${valSet.length} images, groups held out):`);
-      io.out(formatMetrics(result, ['normal', 'hemorrhage']));
+      io.out(formatMetrics(result, getModelInfo(model).preprocessing.classNames));
       return 0;
     } finally {
+      await workers?.terminate();
       model.dispose();
       tf.disposeVariables();
     }

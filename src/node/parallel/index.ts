@@ -1,0 +1,2 @@
+export { createTrainingWorkers } from './pool.js';
+export type { TrainingWorkers, TrainingWorkersOptions } from './pool.js';
