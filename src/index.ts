@@ -33,11 +33,15 @@ export type { DecodeOptions } from './decode/index.js';
 export { stratifiedGroupSplit } from './data/index.js';
 export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data/index.js';
 
+export { affineMatrix, augmentBatch, augmentDataset, AUGMENT_PRESETS, IDENTITY, validateAugmentOptions } from './augment/index.js';
+export type { AffineParams, AugmentOptions, AugmentSeed, FillMode, ImageBatch } from './augment/index.js';
+
 export { train, TRAIN_DEFAULTS } from './trainer/index.js';
 export type {
   GradientWorkers,
   Logs,
   MonitorName,
+  ShardAugmentation,
   ShardRequest,
   ShardResult,
   TrainCallbacks,

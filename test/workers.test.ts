@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLargerCnn, CtHemorrhageError, generatePhantoms, train, type TrainOptions } from '../src/node.js';
+import { AUGMENT_PRESETS, buildLargerCnn, CtHemorrhageError, generatePhantoms, train, type TrainOptions } from '../src/node.js';
 import { createTrainingWorkers, type TrainingWorkers } from '../src/node/parallel/index.js';
 import { enableWasmTraining } from '../src/wasm-training/index.js';
 import { useCpu, useWasm } from './helpers.js';
@@ -58,9 +58,25 @@ describe('createTrainingWorkers', () => {
     );
   });
 
+  it('augments identically whether a batch is split across threads or not', async () => {
+    const optA = tf.train.sgd(0.05);
+    const optB = tf.train.sgd(0.05);
+    const augment = AUGMENT_PRESETS.ct;
+    const single = await trained({ optimizer: optA, augment });
+    const multi = await trained({ optimizer: optB, augment, workers });
+    optA.dispose();
+    optB.dispose();
+    const a = single.weights.flat();
+    const b = multi.weights.flat();
+    const scale = Math.max(...a.map(Math.abs));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number)))) / scale).toBeLessThan(1e-4);
+    const plain = await trained({ optimizer: tf.train.sgd(0.05) });
+    expect(plain.weights.flat()).not.toEqual(a);
+  });
+
   it('leaves no tensor in the workers or the main thread after training', async () => {
     const before = tf.memory().numTensors;
-    await trained({ workers, validationSplit: 0.25 });
+    await trained({ workers, validationSplit: 0.25, augment: AUGMENT_PRESETS.reference });
     expect(tf.memory().numTensors).toBe(before);
     expect(await workers.memory()).toEqual([0, 0]);
   });

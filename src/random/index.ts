@@ -1,2 +1,2 @@
-export { createRng, shuffled } from './rng.js';
+export { createRng, mixSeed, shuffled } from './rng.js';
 export type { Rng } from './rng.js';

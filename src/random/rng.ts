@@ -24,3 +24,15 @@ export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
   }
   return out;
 }
+
+/** Mixes integers into one 32-bit seed (xorshift-multiply), so nearby keys give unrelated streams. */
+export function mixSeed(...keys: number[]): number {
+  let h = 0x811c9dc5;
+  for (const k of keys) {
+    h = Math.imul(h ^ (k >>> 0), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+  }
+  return h >>> 0;
+}

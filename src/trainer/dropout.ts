@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { createRng } from '../random/index.js';
+import { createRng, mixSeed } from '../random/index.js';
 
 /** One dropout layer of a model: its name, rate and features per sample. */
 export interface DropoutSite {
@@ -21,18 +21,6 @@ export function dropoutSites(model: tfl.LayersModel): DropoutSite[] {
   return sites;
 }
 
-/** Mixes integers into one 32-bit seed (xorshift-multiply), so nearby keys give unrelated streams. */
-function mix(...keys: number[]): number {
-  let h = 0x811c9dc5;
-  for (const k of keys) {
-    h = Math.imul(h ^ (k >>> 0), 0x01000193);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 12;
-  }
-  return h >>> 0;
-}
-
 /**
  * Dropout masks for a batch, already scaled by 1 / (1 - rate), one `Float32Array` of
  * `samples.length * features` per site. Each sample's mask depends only on (seed, epoch,
@@ -49,7 +37,7 @@ export function dropoutMasks(
     const keep = 1 / (1 - site.rate);
     const out = new Float32Array(samples.length * site.features);
     samples.forEach((sample, i) => {
-      const rng = createRng(mix(seed, epoch, s, sample));
+      const rng = createRng(mixSeed(seed, epoch, s, sample));
       for (let f = 0; f < site.features; f++) out[i * site.features + f] = rng() >= site.rate ? keep : 0;
     });
     return out;

@@ -2,4 +2,4 @@ export { train } from './train.js';
 export { TRAIN_DEFAULTS } from './options.js';
 export type { Logs, MonitorName, TrainCallbacks, TrainHistory, TrainOptions } from './options.js';
 export type { GradientWorkers, WorkerSetup } from './workers.js';
-export type { ShardRequest, ShardResult } from './shard.js';
+export type { ShardAugmentation, ShardRequest, ShardResult } from './shard.js';

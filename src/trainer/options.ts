@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { AugmentOptions } from '../augment/index.js';
 import type { LabeledData } from '../data/index.js';
 import type { GradientWorkers } from './workers.js';
 
@@ -50,6 +51,12 @@ export interface TrainOptions {
    * `n / (2 * count(class))`. Default: equal weights.
    */
   classWeight?: 'balanced' | Readonly<Record<0 | 1, number>>;
+  /**
+   * Augment every training image, every epoch, on the active backend (never validation data).
+   * Draws depend on (seed, epoch, image), so they differ between epochs and do not depend on
+   * batching or threads. For example `AUGMENT_PRESETS.ct`. Default: none.
+   */
+  augment?: AugmentOptions;
   /** Shuffle the training data every epoch (seeded). Default `true`. */
   shuffle?: boolean;
   /** Seed of shuffling, the validation split and dropout masks. Default `42`. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { augmentBatch, type AugmentOptions } from '../augment/index.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DropoutSite } from './dropout.js';
 import { forwardTraining } from './forward.js';
@@ -14,6 +15,14 @@ export interface ShardRequest {
   readonly weights: Float32Array;
   /** Dropout masks of the rows, one per dropout site. */
   readonly masks: readonly Float32Array[];
+  /** Epoch of the batch (augmentation draws depend on it). */
+  readonly epoch: number;
+}
+
+/** Training-time augmentation: its options and seed. */
+export interface ShardAugmentation {
+  readonly options: AugmentOptions;
+  readonly seed: number;
 }
 
 /** Gradients of the summed (not averaged) weighted loss over a shard, plus its statistics. */
@@ -36,11 +45,15 @@ export function shardGradients(
   xs: tf.Tensor4D,
   sites: readonly DropoutSite[],
   request: ShardRequest,
+  augmentation?: ShardAugmentation,
 ): ShardResult {
   const n = request.indices.length;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const out = tf.tidy(() => {
-    const xb = tf.gather(xs, tf.tensor1d(request.indices as number[], 'int32'));
+    const rows = tf.gather(xs, tf.tensor1d(request.indices as number[], 'int32'));
+    const xb = augmentation
+      ? augmentBatch(rows, augmentation.options, { seed: augmentation.seed, epoch: request.epoch, samples: request.indices })
+      : rows;
     const yb = tf.tensor2d(request.labels, [n, 1]);
     const wb = tf.tensor2d(request.weights, [n, 1]);
     const masks = new Map(sites.map((s, i) => [s.name, tf.tensor2d(request.masks[i] as Float32Array, [n, s.features])]));

@@ -4,6 +4,7 @@ import { useCpu } from '../../test/helpers.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { buildSimpleCnn } from '../models/index.js';
 import { generatePhantoms } from '../phantom/index.js';
+import { AUGMENT_PRESETS } from '../augment/index.js';
 import { train, type TrainOptions } from './index.js';
 
 beforeAll(useCpu);
@@ -16,7 +17,7 @@ describe('train', () => {
   it('leaves tf.memory().numTensors as it found it', async () => {
     const model = tiny();
     const before = tf.memory().numTensors;
-    await train(model, data, { epochs: 2, batchSize: 8, validationSplit: 0.25, patience: 1 });
+    await train(model, data, { epochs: 2, batchSize: 8, validationSplit: 0.25, patience: 1, augment: AUGMENT_PRESETS.ct });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
@@ -147,6 +148,7 @@ describe('train', () => {
     [{ validationSplit: 1 }, 'validationSplit'],
     [{ patience: -1 }, 'patience'],
     [{ monitor: 'val_auc' as const }, 'monitor'],
+    [{ augment: { rotationRange: -5 } }, 'rotationRange'],
   ])('refuses %j with a BAD_INPUT error naming %s', async (options, name) => {
     const model = tiny();
     const before = tf.memory().numTensors;

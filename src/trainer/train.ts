@@ -13,7 +13,8 @@ import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
 import { getModelInfo } from '../metadata/index.js';
 import { binaryMetrics } from '../metrics/index.js';
-import { createRng, shuffled } from '../random/index.js';
+import { validateAugmentOptions } from '../augment/index.js';
+import { createRng, mixSeed, shuffled } from '../random/index.js';
 import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
 import { shardGradients, type ShardRequest, type ShardResult } from './shard.js';
 import {
@@ -62,6 +63,7 @@ function resolveClassWeights(option: TrainOptions['classWeight'], labels: Float3
 /** Splits a batch into `parts` contiguous shard requests of near-equal size (none empty). */
 function shardRequests(
   batch: readonly number[],
+  epoch: number,
   labels: Float32Array,
   classWeights: readonly [number, number],
   masks: readonly Float32Array[],
@@ -75,6 +77,7 @@ function shardRequests(
     const indices = batch.slice(from, to);
     out.push({
       indices,
+      epoch,
       labels: Float32Array.from(indices, (i) => labels[i] as number),
       weights: Float32Array.from(indices, (i) => classWeights[labels[i] === 1 ? 1 : 0] as number),
       masks: masks.map((m, s) => m.slice(from * (sites[s] as DropoutSite).features, to * (sites[s] as DropoutSite).features)),
@@ -197,11 +200,14 @@ export async function train(
     const n = trainSet.labels.length;
     const indices = Array.from({ length: n }, (_, i) => i);
     const workers = options.workers;
+    if (options.augment) validateAugmentOptions(options.augment);
+    const augmentation = options.augment ? { options: options.augment, seed: mixSeed(seed, 0x5eed) } : undefined;
     if (workers) {
       await workers.start({
         modelTopology: JSON.stringify(model.toJSON(null, false)),
         xs: (await trainSet.xs.data()) as Float32Array,
         shape: trainSet.xs.shape,
+        ...(augmentation ? { augmentation } : {}),
       });
       stopWorkers = () => workers.stop();
     }
@@ -223,17 +229,25 @@ export async function train(
         if (options.signal?.aborted) break;
         const batchIdx = order.slice(start, start + batchSize);
         await callbacks.onBatchBegin?.(batch, { batch, size: batchIdx.length });
-        const requests = shardRequests(batchIdx, trainSet.labels, [w0, w1], dropoutMasks(sites, batchIdx, epoch, seed), sites, (workers?.size ?? 0) + 1);
+        const requests = shardRequests(
+          batchIdx,
+          epoch,
+          trainSet.labels,
+          [w0, w1],
+          dropoutMasks(sites, batchIdx, epoch, seed),
+          sites,
+          (workers?.size ?? 0) + 1,
+        );
         let results: ShardResult[];
         if (workers && requests.length > 1) {
           const remote = workers.compute(
             variables.map((v) => v.dataSync() as Float32Array),
             requests.slice(1),
           );
-          const local = shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest);
+          const local = shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest, augmentation);
           results = [local, ...(await remote)];
         } else {
-          results = [shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest)];
+          results = [shardGradients(model, trainSet.xs, sites, requests[0] as ShardRequest, augmentation)];
         }
         applySummedGradients(optimizer, variables, results, batchIdx.length);
         const batchLoss = results.reduce((a, r) => a + r.lossSum, 0);

@@ -1,4 +1,4 @@
-import type { ShardRequest, ShardResult } from './shard.js';
+import type { ShardAugmentation, ShardRequest, ShardResult } from './shard.js';
 
 /** What every worker receives once per training run. */
 export interface WorkerSetup {
@@ -7,6 +7,8 @@ export interface WorkerSetup {
   /** Preprocessed training inputs, row-major `[n, h, w, c]`. */
   readonly xs: Float32Array;
   readonly shape: readonly [number, number, number, number];
+  /** Augmentation applied to every training row, if any. */
+  readonly augmentation?: ShardAugmentation;
 }
 
 /**

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dropoutSites, type DropoutSite } from '../../trainer/dropout.js';
-import { shardGradients } from '../../trainer/shard.js';
+import { shardGradients, type ShardAugmentation } from '../../trainer/shard.js';
 import { enableWasmTraining } from '../../wasm-training/index.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol.js';
 
@@ -17,6 +17,7 @@ interface State {
   xs: tf.Tensor4D;
   sites: DropoutSite[];
   variables: tf.Variable[];
+  augmentation?: ShardAugmentation;
 }
 let state: State | undefined;
 
@@ -55,6 +56,7 @@ async function handle(message: ToWorker): Promise<void> {
       xs: tf.tensor4d(setup.xs, [...setup.shape]),
       sites: dropoutSites(model),
       variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      ...(setup.augmentation ? { augmentation: setup.augmentation } : {}),
     };
     send({ type: 'started' });
   } else if (message.type === 'compute') {
@@ -64,7 +66,7 @@ async function handle(message: ToWorker): Promise<void> {
       const v = s.variables[i] as tf.Variable;
       tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
     });
-    const result = shardGradients(s.model, s.xs, s.sites, message.request);
+    const result = shardGradients(s.model, s.xs, s.sites, message.request, s.augmentation);
     send({ type: 'result', id: message.id, result }, result.grads.map((g) => g.buffer as ArrayBuffer));
   } else if (message.type === 'memory') {
     send({ type: 'memory', numTensors: tf.memory().numTensors });
