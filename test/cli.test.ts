@@ -42,6 +42,8 @@ describe('ct-hemorrhage CLI', () => {
     [['train', '--out', 'x', '--epochs', 'many'], /--epochs must be an integer >= 1; got "many"/],
     [['train', '--out', 'x', '--arch', 'huge'], /--arch must be simple or larger/],
     [['train', '--bogus'], /Unknown option '--bogus'/],
+    [['train', '--out', 'x', '--augment', 'wild'], /--augment must be none, ct or reference/],
+    [['train', '--out', 'x', '--threads', '0'], /--threads must be auto or an integer >= 1/],
     [['evaluate', '--model', 'm'], /--data is required/],
     [['predict', '--model', 'm'], /--image is required/],
     [['predict', '--model', 'no/such/dir', '--image', 'a.png'], /No model at no\/such\/dir/],
@@ -55,7 +57,7 @@ describe('ct-hemorrhage CLI', () => {
     const out = join(root, 'model');
     const trained = await cli(
       'train', '--out', out, '--arch', 'simple', '--size', '24', '--epochs', '2', '--phantoms', '16',
-      '--batch-size', '8', '--validation-split', '0.25', '--backend', 'cpu',
+      '--batch-size', '8', '--validation-split', '0.25', '--backend', 'cpu', '--augment', 'ct',
     );
     expect(trained.stderr).toContain('backend: cpu');
     expect(trained.stderr).toMatch(/epoch 2\/2 loss=/);

@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../../test/helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpu, useWasm } from '../../test/helpers.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { getModelInfo } from '../metadata/index.js';
 import { buildLargerCnn, buildModel, buildSimpleCnn } from './index.js';
 
-beforeAll(useCpu);
+afterAll(useCpu);
 
-describe('seed CNNs', () => {
+describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
+  beforeAll(backend === 'cpu' ? useCpu : useWasm);
+
   // Pinned parameter counts (the README states them): 3 conv blocks of 32 filters.
   it.each([
     ['simple', buildSimpleCnn, 19905, 32],
@@ -67,6 +69,16 @@ describe('seed CNNs', () => {
     expect(info.preprocessing.inputSize).toEqual([40, 40]);
     expect(info.preprocessing.threshold).toBe(0.3);
     expect(info.preprocessing.classNames).toEqual(['normal', 'hemorrhage']);
+    m.dispose();
+  });
+
+  it('predicts one probability per image', () => {
+    const m = buildLargerCnn({ inputSize: 32 });
+    const x = tf.randomUniform([3, 32, 32, 1]);
+    const p = m.predict(x) as tf.Tensor;
+    expect(p.shape).toEqual([3, 1]);
+    for (const v of p.dataSync()) expect(v > 0 && v < 1).toBe(true);
+    tf.dispose([x, p]);
     m.dispose();
   });
 

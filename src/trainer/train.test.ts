@@ -1,19 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../../test/helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpu, useWasm } from '../../test/helpers.js';
+import { disableWasmTraining, enableWasmTraining } from '../wasm-training/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { buildSimpleCnn } from '../models/index.js';
 import { generatePhantoms } from '../phantom/index.js';
 import { AUGMENT_PRESETS } from '../augment/index.js';
 import { train, type TrainOptions } from './index.js';
 
-beforeAll(useCpu);
+afterAll(async () => {
+  disableWasmTraining();
+  await useCpu();
+});
 
 const tiny = (seed = 3) => buildSimpleCnn({ inputSize: 24, filters: 4, convBlocks: 2, seed });
 const data = generatePhantoms({ count: 24, size: 24, seed: 5 });
 const weightsOf = (m: ReturnType<typeof tiny>) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
-describe('train', () => {
+describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
+  beforeAll(async () => {
+    if (backend === 'wasm') {
+      enableWasmTraining();
+      await useWasm();
+    } else {
+      await useCpu();
+    }
+  });
+
   it('leaves tf.memory().numTensors as it found it', async () => {
     const model = tiny();
     const before = tf.memory().numTensors;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabeledImage } from '../../data/index.js';
+import { AUGMENT_PRESETS } from '../../augment/index.js';
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
@@ -60,6 +61,7 @@ export const trainCommand: Command = {
     patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: '5' },
     'validation-split': { type: 'string', value: 'f', help: 'Share held out for validation (grouped, stratified)', default: '0.2' },
     'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
+    augment: { type: 'string', value: 'preset', help: 'Training augmentation: none, ct or reference (the Keras project\'s settings)', default: 'none' },
     threads: { type: 'string', value: 'n|auto', help: 'Threads that train (wasm backend): auto uses every core', default: 'auto' },
     phantoms: { type: 'string', value: 'n', help: 'Generated slices to train on when --data is not given', default: String(DEFAULT_PHANTOM_COUNT) },
     backend: BACKEND_OPTION,
@@ -86,6 +88,14 @@ export const trainCommand: Command = {
         received: classWeight,
       });
     }
+    const augmentName = String(values.augment);
+    if (augmentName !== 'none' && !(augmentName in AUGMENT_PRESETS)) {
+      throw new CtHemorrhageError('BAD_INPUT', `--augment must be none, ct or reference; got "${augmentName}".`, {
+        option: 'augment',
+        received: augmentName,
+      });
+    }
+    const augment = augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS];
     const threadsFlag = String(values.threads);
     const threads =
       threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1');
@@ -114,6 +124,7 @@ export const trainCommand: Command = {
         seed,
         patience,
         validationData: valSet,
+        ...(augment ? { augment } : {}),
         ...(workers ? { workers } : {}),
         ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
         callbacks: {
