@@ -12,6 +12,7 @@ import {
 import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
 import { getModelInfo } from '../metadata/index.js';
+import type { Preprocessing } from '../preprocessing/index.js';
 import { binaryMetrics } from '../metrics/index.js';
 import { validateAugmentOptions } from '../augment/index.js';
 import { createRng, mixSeed, shuffled } from '../random/index.js';
@@ -109,6 +110,44 @@ function applySummedGradients(
   });
 }
 
+/**
+ * Preprocesses the training data once and resolves the validation side: `validationData`, or
+ * a grouped stratified `validationSplit` of the training images. Everything allocated goes to
+ * `owned` for the caller to dispose.
+ */
+function trainingSets(
+  data: LabeledData,
+  options: TrainOptions,
+  spec: Preprocessing,
+  seed: number,
+  validationSplit: number,
+  owned: { dispose(): void }[],
+): { trainSet: Split; valSet?: Split } {
+  const all = prepareData(data, spec, 'training data');
+  owned.push(all);
+  if (options.validationData !== undefined) {
+    const val = prepareData(options.validationData, spec, 'validation data');
+    owned.push(val);
+    return { trainSet: all, valSet: val };
+  }
+  if (validationSplit === 0) return { trainSet: all };
+  const groups = isTensorData(data) ? undefined : data.map((s) => s.group);
+  const split = stratifiedGroupSplit(all.labels, validationSplit, seed, groups);
+  if (split.train.length === 0 || split.validation.length === 0) {
+    throw new CtHemorrhageError(
+      'EMPTY_DATASET',
+      `A validation split of ${validationSplit} leaves ${split.train.length} training and ` +
+        `${split.validation.length} validation samples; add data or change validationSplit.`,
+      { option: 'validationSplit', received: validationSplit },
+    );
+  }
+  const trainSet = subset(all, split.train);
+  owned.push(trainSet.xs);
+  const valSet = subset(all, split.validation);
+  owned.push(valSet.xs);
+  return { trainSet, valSet };
+}
+
 function improved(monitor: MonitorName, value: number, best: number, minDelta: number): boolean {
   if (Number.isNaN(value)) return false;
   const higherIsBetter = monitor === 'acc' || monitor === 'val_acc' || monitor === 'val_auc';
@@ -153,6 +192,7 @@ export async function train(
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   const shuffle = options.shuffle ?? TRAIN_DEFAULTS.shuffle;
   const callbacks = options.callbacks ?? {};
+  if (options.augment) validateAugmentOptions(options.augment);
 
   const spec = getModelInfo(model).preprocessing;
   const owned: { dispose(): void }[] = [];
@@ -161,29 +201,7 @@ export async function train(
   let best: tf.Tensor[] | undefined;
   let stopWorkers: (() => Promise<void>) | undefined;
   try {
-    const all = prepareData(data, spec, 'training data');
-    owned.push(all);
-    let trainSet: Split = all;
-    let valSet: Split | undefined;
-    if (options.validationData !== undefined) {
-      const val = prepareData(options.validationData, spec, 'validation data');
-      owned.push(val);
-      valSet = val;
-    } else if (validationSplit > 0) {
-      const groups = isTensorData(data) ? undefined : data.map((s) => s.group);
-      const split = stratifiedGroupSplit(all.labels, validationSplit, seed, groups);
-      if (split.train.length === 0 || split.validation.length === 0) {
-        throw new CtHemorrhageError(
-          'EMPTY_DATASET',
-          `A validation split of ${validationSplit} leaves ${split.train.length} training and ` +
-            `${split.validation.length} validation samples; add data or change validationSplit.`,
-          { option: 'validationSplit', received: validationSplit },
-        );
-      }
-      trainSet = subset(all, split.train);
-      valSet = subset(all, split.validation);
-      owned.push(trainSet.xs, valSet.xs);
-    }
+    const { trainSet, valSet } = trainingSets(data, options, spec, seed, validationSplit, owned);
     const monitor: MonitorName = options.monitor ?? (valSet ? 'val_loss' : 'loss');
     if (monitor.startsWith('val_') && !valSet) {
       throw new CtHemorrhageError(
@@ -200,7 +218,6 @@ export async function train(
     const n = trainSet.labels.length;
     const indices = Array.from({ length: n }, (_, i) => i);
     const workers = options.workers;
-    if (options.augment) validateAugmentOptions(options.augment);
     const augmentation = options.augment ? { options: options.augment, seed: mixSeed(seed, 0x5eed) } : undefined;
     if (workers) {
       await workers.start({
