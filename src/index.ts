@@ -53,8 +53,8 @@ export type {
 export { evaluate } from './evaluator/index.js';
 export type { EvaluateOptions, Evaluation } from './evaluator/index.js';
 
-export { binaryCrossEntropy, binaryMetrics, rocAuc } from './metrics/index.js';
-export type { BinaryMetrics, ConfusionMatrix } from './metrics/index.js';
+export { binaryCrossEntropy, binaryMetrics, delongInterval, rocAuc, wilsonInterval, Z95 } from './metrics/index.js';
+export type { BinaryMetrics, ConfusionMatrix, Interval } from './metrics/index.js';
 
 export { createPredictor, loadPredictor } from './predictor/index.js';
 export type { Prediction, PredictInput, Predictor, PredictorOptions } from './predictor/index.js';

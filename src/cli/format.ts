@@ -2,6 +2,8 @@ import type { BinaryMetrics } from '../metrics/index.js';
 
 const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+const ci = (i: readonly [number, number], f: (x: number) => string) =>
+  Number.isNaN(i[0]) ? '' : `  (95% CI ${f(i[0])} to ${f(i[1])})`;
 
 /** Human-readable block of metrics, with the confusion matrix. */
 export function formatMetrics(m: BinaryMetrics, classNames: readonly [string, string]): string {
@@ -11,11 +13,12 @@ export function formatMetrics(m: BinaryMetrics, classNames: readonly [string, st
   return [
     `samples      ${m.count}`,
     `threshold    ${m.threshold}`,
-    `accuracy     ${pct(m.accuracy)}`,
-    `ROC AUC      ${num(m.rocAuc)}`,
-    `sensitivity  ${pct(m.sensitivity)}`,
-    `specificity  ${pct(m.specificity)}`,
+    `accuracy     ${pct(m.accuracy)}${ci(m.intervals.accuracy, pct)}`,
+    `ROC AUC      ${num(m.rocAuc)}${ci(m.intervals.rocAuc, num)}`,
+    `sensitivity  ${pct(m.sensitivity)}${ci(m.intervals.sensitivity, pct)}`,
+    `specificity  ${pct(m.specificity)}${ci(m.intervals.specificity, pct)}`,
     `loss         ${num(m.loss)}`,
+    'intervals: Wilson score for proportions, DeLong for ROC AUC',
     'confusion matrix (rows: true class, columns: predicted)',
     `  ${''.padEnd(w)}  ${neg.padStart(w)}  ${pos.padStart(w)}`,
     `  ${neg.padEnd(w)}  ${String(tn).padStart(w)}  ${String(fp).padStart(w)}`,

@@ -1,4 +1,5 @@
 import { CtHemorrhageError } from '../errors/index.js';
+import { delongInterval, wilsonInterval, type Interval } from './intervals.js';
 
 /** Counts at a threshold; "positive" is the hemorrhage class. */
 export interface ConfusionMatrix {
@@ -28,7 +29,15 @@ export interface BinaryMetrics {
   readonly specificity: number;
   /** Area under the ROC curve (ties count half); NaN unless both classes are present. */
   readonly rocAuc: number;
+  /** Counts at the threshold. */
   readonly confusionMatrix: ConfusionMatrix;
+  /** 95% Wilson intervals of accuracy, sensitivity and specificity, and DeLong's of ROC AUC. */
+  readonly intervals: {
+    readonly accuracy: Interval;
+    readonly sensitivity: Interval;
+    readonly specificity: Interval;
+    readonly rocAuc: Interval;
+  };
 }
 
 const EPSILON = 1e-7;
@@ -88,7 +97,8 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
 
 /**
  * Accuracy, loss, confusion matrix, sensitivity, specificity and ROC AUC of probability
- * `scores` against 0/1 `labels` at `threshold`.
+ * `scores` against 0/1 `labels` at `threshold`, with 95% intervals (Wilson for proportions,
+ * DeLong for the AUC).
  *
  * @example
  * ```ts
@@ -130,5 +140,11 @@ export function binaryMetrics(
     specificity: tn + fp > 0 ? tn / (tn + fp) : Number.NaN,
     rocAuc: rocAuc(labels, scores),
     confusionMatrix: { tp, fp, tn, fn },
+    intervals: {
+      accuracy: wilsonInterval(tp + tn, labels.length),
+      sensitivity: wilsonInterval(tp, tp + fn),
+      specificity: wilsonInterval(tn, tn + fp),
+      rocAuc: delongInterval(labels, scores).interval,
+    },
   };
 }
