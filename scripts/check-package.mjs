@@ -38,6 +38,7 @@ try {
 import '@tensorflow/tfjs-backend-cpu';
 import { buildLargerCnn, train, VERSION } from 'ct-hemorrhage';
 import { saveModel, loadModel } from 'ct-hemorrhage/node';
+tf.enableProdMode();
 await tf.setBackend('cpu');
 const m = buildLargerCnn({ inputSize: 32 });
 if (typeof train !== 'function' || typeof saveModel !== 'function' || typeof loadModel !== 'function') throw new Error('missing export');
@@ -50,6 +51,7 @@ console.log(VERSION, m.countParams());
 require('@tensorflow/tfjs-backend-cpu');
 const lib = require('ct-hemorrhage');
 const node = require('ct-hemorrhage/node');
+tf.enableProdMode();
 tf.setBackend('cpu').then(() => {
   const m = lib.buildSimpleCnn({ inputSize: 32 });
   if (typeof lib.train !== 'function' || typeof node.loadPredictor !== 'function') throw new Error('missing export');

@@ -12,10 +12,18 @@ export interface PhantomOptions {
   positiveFraction?: number;
   /** Seed; the same seed gives the same slices. Default `1`. */
   seed?: number;
+  /** Lesion radius range as a fraction of the image side. Default `[0.06, 0.14]`. */
+  lesionRadius?: readonly [number, number];
 }
 
 /** Defaults of {@link PhantomOptions}. */
-export const PHANTOM_DEFAULTS = Object.freeze({ count: 64, size: 64, positiveFraction: 0.5, seed: 1 });
+export const PHANTOM_DEFAULTS = Object.freeze({
+  count: 64,
+  size: 64,
+  positiveFraction: 0.5,
+  seed: 1,
+  lesionRadius: Object.freeze([0.06, 0.14] as const),
+});
 
 function gaussian(rng: Rng): number {
   const u = Math.max(rng(), 1e-12);
@@ -27,7 +35,7 @@ function ellipse(x: number, y: number, cx: number, cy: number, rx: number, ry: n
   return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2;
 }
 
-function renderSlice(size: number, hemorrhage: boolean, rng: Rng): Uint8Array {
+function renderSlice(size: number, hemorrhage: boolean, radius: readonly [number, number], rng: Rng): Uint8Array {
   const c = size / 2;
   const rx = size * (0.36 + 0.04 * rng());
   const ry = size * (0.42 + 0.04 * rng());
@@ -38,7 +46,7 @@ function renderSlice(size: number, hemorrhage: boolean, rng: Rng): Uint8Array {
   const lesion = {
     x: c + Math.cos(angle) * dist * rx,
     y: c + Math.sin(angle) * dist * ry,
-    r: size * (0.05 + 0.06 * rng()),
+    r: size * (radius[0] + (radius[1] - radius[0]) * rng()),
     value: 75 + 25 * rng(),
   };
   const out = new Uint8Array(size * size);
@@ -77,6 +85,13 @@ export function generatePhantoms(options: PhantomOptions = {}): LabeledImage[] {
   const count = options.count ?? PHANTOM_DEFAULTS.count;
   const size = options.size ?? PHANTOM_DEFAULTS.size;
   const fraction = options.positiveFraction ?? PHANTOM_DEFAULTS.positiveFraction;
+  const radius = options.lesionRadius ?? PHANTOM_DEFAULTS.lesionRadius;
+  if (!(radius[0] > 0 && radius[0] <= radius[1] && radius[1] < 0.5)) {
+    throw new CtHemorrhageError('BAD_INPUT', `Option lesionRadius must be [min, max] with 0 < min <= max < 0.5; got [${radius.join(', ')}].`, {
+      option: 'lesionRadius',
+      received: radius,
+    });
+  }
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(size) || size < 16 || !(fraction >= 0 && fraction <= 1)) {
     throw new CtHemorrhageError(
       'BAD_INPUT',
@@ -93,7 +108,7 @@ export function generatePhantoms(options: PhantomOptions = {}): LabeledImage[] {
   );
   return labels.map((label, i) => {
     return {
-      image: { data: renderSlice(size, label === 1, rng), width: size, height: size, channels: 1 },
+      image: { data: renderSlice(size, label === 1, radius, rng), width: size, height: size, channels: 1 },
       label,
       id: `phantom-${String(i).padStart(4, '0')}`,
     };
