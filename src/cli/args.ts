@@ -89,3 +89,16 @@ export function requiredFlag(values: Record<string, unknown>, name: string, comm
   }
   return raw;
 }
+
+/** The `--threshold` option of evaluate and predict. */
+export const THRESHOLD_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'p',
+  help: 'Decision threshold (default: the one saved with the model)',
+};
+
+/** `{ threshold }` from `--threshold`, or `{}` when it is not given (the model's own applies). */
+export function thresholdFlag(values: Record<string, unknown>): { threshold?: number } {
+  if (values.threshold === undefined) return {};
+  return { threshold: numberFlag(values, 'threshold', (n) => n >= 0 && n <= 1, 'a number in [0, 1]') };
+}

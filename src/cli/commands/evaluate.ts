@@ -2,7 +2,7 @@ import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { loadImageFolder } from '../../node/data/index.js';
 import { loadModel } from '../../node/io/index.js';
-import { numberFlag, requiredFlag, type Command } from '../args.js';
+import { requiredFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { formatMetrics } from '../format.js';
 import { consoleOutput } from '../output.js';
@@ -16,7 +16,7 @@ export const evaluateCommand: Command = {
   options: {
     model: { type: 'string', value: 'dir', help: 'Saved model folder (required)' },
     data: { type: 'string', value: 'dir', help: 'Image folder: labels.csv or one sub-folder per class (required)' },
-    threshold: { type: 'string', value: 'p', help: 'Decision threshold (default: the one saved with the model)' },
+    threshold: THRESHOLD_OPTION,
     json: { type: 'boolean', help: 'Print the metrics as JSON' },
     backend: BACKEND_OPTION,
   },
@@ -24,8 +24,7 @@ export const evaluateCommand: Command = {
     const io = consoleOutput();
     const modelDir = requiredFlag(values, 'model', 'evaluate');
     const dataDir = requiredFlag(values, 'data', 'evaluate');
-    const threshold =
-      values.threshold === undefined ? undefined : numberFlag(values, 'threshold', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
+    const threshold = thresholdFlag(values);
     await useBackend(values.backend, false, io);
     const model = await loadModel(modelDir);
     try {
@@ -35,7 +34,7 @@ export const evaluateCommand: Command = {
         onProgress: (done, total) => io.status(`decoding images ${done}/${total}`),
       });
       for (const s of folder.skipped) io.err(`skipped ${s.file}: ${s.error.message}`);
-      const result = await evaluate(model, folder.samples, threshold === undefined ? {} : { threshold });
+      const result = await evaluate(model, folder.samples, threshold);
       if (values.json) {
         const { scores, labels, ids, ...metrics } = result;
         io.out(JSON.stringify({ ...metrics, skipped: folder.skipped.map((s) => s.file) }, null, 2));

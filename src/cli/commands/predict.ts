@@ -1,6 +1,6 @@
 import { createPredictor } from '../../node/predictor/index.js';
 import { loadModel } from '../../node/io/index.js';
-import { numberFlag, requiredFlag, type Command } from '../args.js';
+import { requiredFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { consoleOutput } from '../output.js';
 import { CtHemorrhageError } from '../../errors/index.js';
@@ -12,7 +12,7 @@ export const predictCommand: Command = {
   options: {
     model: { type: 'string', value: 'dir', help: 'Saved model folder (required)' },
     image: { type: 'string', multiple: true, value: 'file', help: 'Image file (PNG, JPEG, BMP, TIFF); repeat for more' },
-    threshold: { type: 'string', value: 'p', help: 'Decision threshold (default: the one saved with the model)' },
+    threshold: THRESHOLD_OPTION,
     json: { type: 'boolean', help: 'Print one JSON object per line' },
     backend: BACKEND_OPTION,
   },
@@ -25,12 +25,11 @@ export const predictCommand: Command = {
         option: 'image',
       });
     }
-    const threshold =
-      values.threshold === undefined ? undefined : numberFlag(values, 'threshold', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
+    const threshold = thresholdFlag(values);
     await useBackend(values.backend, false, io);
     const predictor = createPredictor(await loadModel(modelDir), {
       ownsModel: true,
-      ...(threshold === undefined ? {} : { threshold }),
+      ...threshold,
     });
     let failures = 0;
     try {
