@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Jimp } from 'jimp';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RawImage } from '../src/index.js';
-import { toGray } from '../src/preprocessing/index.js';
+import { isHuImage, toGray, type SliceImage } from '../src/preprocessing/index.js';
 
 /** Activates the stock cpu backend and quiets tfjs' Node banner. */
 export async function useCpu(): Promise<void> {
@@ -13,8 +12,9 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
-/** Encodes a raw image as PNG bytes with jimp. */
-export async function encodePng(image: RawImage): Promise<Uint8Array> {
+/** Encodes a display image as PNG bytes with jimp. */
+export async function encodePng(image: SliceImage): Promise<Uint8Array> {
+  if (isHuImage(image)) throw new Error('encodePng takes display images; window HU slices first.');
   const gray = toGray(image);
   const rgba = Buffer.alloc(image.width * image.height * 4);
   gray.forEach((v, i) => {

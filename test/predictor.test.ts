@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '../src/index.js';
 import { buildLargerCnn, createPredictor, generatePhantoms, toGray } from '../src/node.js';
 import { encodePng, useCpu } from './helpers.js';
+import type { RawImage } from '../src/preprocessing/index.js';
 
 let root: string;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 const [sample] = generatePhantoms({ count: 1, size: 40, seed: 9 });
-const image = sample!.image;
+const image = sample!.image as RawImage;
 
 describe('predictor', () => {
   const model = buildLargerCnn({ inputSize: 32, filters: 4, seed: 5 });

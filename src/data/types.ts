@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { RawImage } from '../preprocessing/index.js';
+import type { SliceImage } from '../preprocessing/index.js';
 
-/** One decoded image with its label (0 normal, 1 hemorrhage). */
+/** One decoded image (display pixels or a slice in HU) with its label (0 normal, 1 hemorrhage). */
 export interface LabeledImage {
-  readonly image: RawImage;
+  readonly image: SliceImage;
   /** 0 for the negative class, 1 for the positive class. */
   readonly label: number;
   /** Identifier shown in reports and errors (file name, row id). */

@@ -3,7 +3,9 @@
  *
  * - `BAD_INPUT`: an argument, option or file content is not what the function accepts.
  * - `SHAPE_MISMATCH`: a tensor or image does not fit the model's input.
- * - `DECODE_FAILED`: image bytes could not be decoded.
+ * - `DECODE_FAILED`: image or DICOM bytes could not be decoded (corrupt, truncated, empty, not an image).
+ * - `UNSUPPORTED_DICOM`: a readable DICOM file uses something the reader does not support
+ *   (a compressed transfer syntax, a multi-frame or colour image); the message names it.
  * - `FILE_NOT_FOUND`: a path does not exist or cannot be read.
  * - `MODEL_FORMAT`: a model folder or model metadata is missing, corrupt or incompatible.
  * - `BACKEND_NOT_READY`: no usable TensorFlow.js backend is registered.
@@ -13,6 +15,7 @@ export type CtHemorrhageErrorCode =
   | 'BAD_INPUT'
   | 'SHAPE_MISMATCH'
   | 'DECODE_FAILED'
+  | 'UNSUPPORTED_DICOM'
   | 'FILE_NOT_FOUND'
   | 'MODEL_FORMAT'
   | 'BACKEND_NOT_READY'

@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
 import { DEFAULT_PREPROCESSING, type Preprocessing } from '../preprocessing/index.js';
 import { VERSION } from '../version/index.js';
+import { parseWindowSpec, type WindowSpec } from '../windowing/index.js';
 
 /** The key under which the library stores its facts in a model's `userDefinedMetadata`. */
 export const METADATA_KEY = 'ctHemorrhage';
@@ -34,6 +35,15 @@ export interface ModelInfo {
 export function setModelInfo(model: tfl.LayersModel, info: ModelInfo): void {
   const current = (model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>;
   model.setUserDefinedMetadata({ ...current, [METADATA_KEY]: info });
+}
+
+function isWindowSpec(w: unknown): boolean {
+  try {
+    parseWindowSpec(w as WindowSpec);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isPositiveInt(v: unknown): v is number {
@@ -83,7 +93,11 @@ export function getModelInfo(model: tfl.LayersModel): ModelInfo {
   const size = p?.inputSize;
   const problems: string[] = [];
   if (!Array.isArray(size) || size.length !== 2 || !size.every(isPositiveInt)) problems.push('inputSize');
-  if (p?.channels !== 1) problems.push('channels');
+  const windows = p?.windows;
+  if (windows !== undefined) {
+    if (!Array.isArray(windows) || windows.length === 0 || !windows.every(isWindowSpec)) problems.push('windows');
+    else if (p?.channels !== windows.length) problems.push('channels');
+  } else if (p?.channels !== 1) problems.push('channels');
   if (p?.colorConversion !== 'luminance') problems.push('colorConversion');
   if (p?.resize !== 'stretch') problems.push('resize');
   if (typeof p?.scale !== 'number' || !Number.isFinite(p.scale)) problems.push('scale');
@@ -97,10 +111,10 @@ export function getModelInfo(model: tfl.LayersModel): ModelInfo {
       { received: p, option: problems.join(',') },
     );
   }
-  if (shape && (shape[1] !== size?.[0] || shape[2] !== size?.[1])) {
+  if (shape && (shape[1] !== size?.[0] || shape[2] !== size?.[1] || shape[3] !== p?.channels)) {
     throw new CtHemorrhageError(
       'MODEL_FORMAT',
-      `The model's input is ${shape[1]}x${shape[2]} but its metadata says ${size?.[0]}x${size?.[1]}. ` +
+      `The model's input is ${shape[1]}x${shape[2]}x${shape[3]} but its metadata says ${size?.[0]}x${size?.[1]}x${p?.channels}. ` +
         'The metadata does not belong to this model; re-save it with setModelInfo.',
       { expected: size, received: shape },
     );

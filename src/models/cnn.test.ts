@@ -95,6 +95,10 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
     [{ dropout: 1 }, 'dropout'],
     [{ filters: 2.5 }, 'filters'],
     [{ threshold: 2 }, 'threshold'],
+    [{ windows: [] }, 'windows'],
+    [{ windows: ['lung'] }, 'window'],
+    [{ windows: ['brain'], channels: 3 }, 'channels'],
+    [{ channels: 3 }, 'channels'],
   ])('refuses %j with a BAD_INPUT error naming %s', (options, option) => {
     try {
       buildLargerCnn(options);
@@ -104,6 +108,17 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
       expect((error as CtHemorrhageError).code).toBe('BAD_INPUT');
       expect((error as CtHemorrhageError).message).toContain(option);
     }
+  });
+
+  it('takes one input channel per CT window and stores the windows', () => {
+    const model = buildLargerCnn({ inputSize: 32, windows: ['brain', 'subdural', '40/380'] });
+    expect(model.inputs[0]?.shape).toEqual([null, 32, 32, 3]);
+    const spec = getModelInfo(model).preprocessing;
+    expect(spec.channels).toBe(3);
+    expect(spec.windows).toEqual(['brain', 'subdural', { level: 40, width: 380 }]);
+    // 3 input channels add 2 * 9 * 32 conv1 weights.
+    expect(model.countParams()).toBe(20993 + 2 * 9 * 32);
+    model.dispose();
   });
 
   it('buildModel refuses an unknown architecture', () => {

@@ -3,6 +3,7 @@ import { CtHemorrhageError } from '../errors/index.js';
 import { setModelInfo, MODEL_INFO_FORMAT } from '../metadata/index.js';
 import { DEFAULT_PREPROCESSING } from '../preprocessing/index.js';
 import { VERSION } from '../version/index.js';
+import { parseWindowSpec } from '../windowing/index.js';
 import {
   CNN_DEFAULTS,
   LARGER_CNN_DENSE_UNITS,
@@ -51,17 +52,26 @@ export function resolveSettings(options: CnnOptions, denseUnits: number): CnnSet
       received: dropout,
     });
   }
-  const channels = options.channels ?? CNN_DEFAULTS.channels;
-  if (channels !== 1) {
-    throw new CtHemorrhageError('BAD_INPUT', `Option channels must be 1; got ${String(channels)}.`, {
-      option: 'channels',
-      expected: 1,
-      received: channels,
+  const windows = options.windows?.map((w) => parseWindowSpec(w));
+  if (windows !== undefined && windows.length === 0) {
+    throw new CtHemorrhageError('BAD_INPUT', "Option windows needs at least one window, e.g. ['brain'], or leave it out.", {
+      option: 'windows',
+      received: options.windows,
     });
+  }
+  const expectedChannels = windows?.length ?? CNN_DEFAULTS.channels;
+  const channels = options.channels ?? expectedChannels;
+  if (channels !== expectedChannels) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `Option channels must be ${expectedChannels} (${windows ? 'one per window' : 'one grey channel'}); got ${String(channels)}.`,
+      { option: 'channels', expected: expectedChannels, received: channels },
+    );
   }
   return {
     inputSize: [h, w],
     channels,
+    windows,
     convBlocks,
     filters: positiveInt('filters', options.filters ?? CNN_DEFAULTS.filters),
     denseUnits: positiveInt('denseUnits', options.denseUnits ?? denseUnits),
@@ -114,6 +124,8 @@ function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptio
     preprocessing: {
       ...DEFAULT_PREPROCESSING,
       inputSize: [inputSize[0], inputSize[1]],
+      channels,
+      ...(settings.windows ? { windows: settings.windows } : {}),
       classNames: options.classNames ?? DEFAULT_PREPROCESSING.classNames,
       threshold,
     },

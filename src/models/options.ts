@@ -1,11 +1,20 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { WindowSpec } from '../windowing/index.js';
 
 /** Options of {@link buildSimpleCnn} and {@link buildLargerCnn}. */
 export interface CnnOptions {
   /** Input `[height, width]`, or one number for a square. Default `128`. */
   inputSize?: number | readonly [number, number];
-  /** Input channels. Default `1` (one grey channel). */
-  channels?: 1;
+  /**
+   * CT windows, one input channel each (preset names such as `'brain'`, `'file'`, `'40/80'`
+   * or `{ level, width }`): the model then takes slices in Hounsfield units (DICOM, HU PNG,
+   * HU phantoms) and the windows travel in its metadata. Default: none, the model takes
+   * display images with one grey channel. `['brain', 'subdural', 'soft-tissue']` is the usual
+   * three-window stack ({@link DEFAULT_WINDOW_STACK}).
+   */
+  windows?: readonly (WindowSpec | string)[];
+  /** Input channels: `1`, or the number of `windows` (the only accepted values). Default: that number. */
+  channels?: number;
   /**
    * Convolution blocks (3x3 convolution with ReLU, then 2x2 max-pooling). Default `3`: the seed
    * project does not state a count; three blocks is the usual Keras layout it follows, costs
@@ -35,7 +44,8 @@ export interface CnnOptions {
 /** Resolved architecture settings of a CNN. */
 export interface CnnSettings {
   readonly inputSize: readonly [number, number];
-  readonly channels: 1;
+  readonly channels: number;
+  readonly windows: readonly WindowSpec[] | undefined;
   readonly convBlocks: number;
   readonly filters: number;
   readonly denseUnits: number;
@@ -46,7 +56,7 @@ export interface CnnSettings {
 /** Defaults shared by both seed CNNs. */
 export const CNN_DEFAULTS = Object.freeze({
   inputSize: 128,
-  channels: 1 as const,
+  channels: 1,
   convBlocks: 3,
   filters: 32,
   dropout: 0.4,

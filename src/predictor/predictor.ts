@@ -5,14 +5,14 @@ import { decodeImage } from '../decode/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
 import { getModelInfo, type ModelInfo } from '../metadata/index.js';
-import { imagesToBatch, tensorToBatch, type RawImage } from '../preprocessing/index.js';
+import { imagesToBatch, tensorToBatch, type SliceImage } from '../preprocessing/index.js';
 
 /**
- * What a predictor takes: encoded PNG/JPEG/BMP/TIFF bytes, a decoded `{data, width, height}`
- * image, or a tensor of pixels (0-255) shaped `[h, w]`, `[h, w, c]` or `[1, h, w, c]`.
+ * What a predictor takes: encoded PNG/JPEG/BMP/TIFF or DICOM bytes, a decoded `{data, width, height}`
+ * image, a slice in Hounsfield units `{hu, width, height}`, or a tensor of pixels (0-255) shaped `[h, w]`, `[h, w, c]` or `[1, h, w, c]`.
  * The Node entry (`ct-hemorrhage/node`) also takes a file path.
  */
-export type PredictInput = Uint8Array | ArrayBuffer | RawImage | tf.Tensor | string;
+export type PredictInput = Uint8Array | ArrayBuffer | SliceImage | tf.Tensor | string;
 
 /** One prediction. */
 export interface Prediction {
@@ -54,8 +54,8 @@ export interface Predictor {
   dispose(): void;
 }
 
-function isRawImage(x: unknown): x is RawImage {
-  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x;
+function isSliceImage(x: unknown): x is SliceImage {
+  return typeof x === 'object' && x !== null && ('data' in x || 'hu' in x) && 'width' in x && 'height' in x;
 }
 
 function describe(input: unknown): string {
@@ -87,7 +87,7 @@ export function createPredictor(model: tfl.LayersModel, options: PredictorOption
   }
   const batchSize = options.batchSize ?? 32;
 
-  async function toImageOrTensor(input: PredictInput, index: number): Promise<RawImage | tf.Tensor> {
+  async function toImageOrTensor(input: PredictInput, index: number): Promise<SliceImage | tf.Tensor> {
     if (input instanceof tf.Tensor) return input;
     if (typeof input === 'string') {
       if (!options.readSource) {
@@ -103,15 +103,15 @@ export function createPredictor(model: tfl.LayersModel, options: PredictorOption
     if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
       return decodeImage(input, { name: `input ${index}` });
     }
-    if (isRawImage(input)) return input;
+    if (isSliceImage(input)) return input;
     throw new CtHemorrhageError(
       'BAD_INPUT',
-      `Input ${index} is a ${describe(input)}; pass image bytes, {data, width, height}, a tensor or (Node) a file path.`,
+      `Input ${index} is a ${describe(input)}; pass image or DICOM bytes, {data, width, height}, {hu, width, height}, a tensor or (Node) a file path.`,
       { received: describe(input) },
     );
   }
 
-  function toBatch(item: RawImage | tf.Tensor): tf.Tensor4D {
+  function toBatch(item: SliceImage | tf.Tensor): tf.Tensor4D {
     if (item instanceof tf.Tensor) {
       if (item.rank === 4 && item.shape[0] !== 1) {
         throw new CtHemorrhageError(

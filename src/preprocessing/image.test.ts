@@ -56,3 +56,50 @@ describe('imageToTensor', () => {
     t.dispose();
   });
 });
+
+describe('HU slices and windows', () => {
+  const windowed = { ...spec, channels: 3, windows: ['brain', 'subdural', { level: 0, width: 100 }] as const };
+  const slice = { hu: Float32Array.from({ length: 16 }, (_, i) => i * 10), width: 4, height: 4 };
+
+  it('maps a HU slice through each window into one channel per window', () => {
+    const before = tf.memory().numTensors;
+    const x = imageToTensor(slice, windowed);
+    expect(x.shape).toEqual([4, 4, 3]);
+    const v = x.arraySync()[1]![2]!; // pixel 6: 60 HU
+    expect(v[0]).toBeCloseTo(0.75, 6); // brain 40/80
+    expect(v[1]).toBeCloseTo(0.4, 6); // subdural 80/200
+    expect(v[2]).toBeCloseTo(1, 6); // 0/100 clamps
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('resizes in HU before windowing', () => {
+    const big = { hu: new Float32Array(8 * 8).fill(60), width: 8, height: 8 };
+    const x = imagesToBatch([big, slice], windowed);
+    expect(x.shape).toEqual([2, 4, 4, 3]);
+    expect(x.arraySync()[0]![3]![3]![0]).toBeCloseTo(0.75, 6);
+    x.dispose();
+  });
+
+  it("uses the slice's own window for 'file'", () => {
+    const x = imageToTensor({ ...slice, window: { level: 50, width: 100 } }, { ...spec, windows: ['file'] });
+    expect(x.arraySync()[0]![0]![0]).toBeCloseTo(0, 6);
+    expect(x.arraySync()[1]![1]![0]).toBeCloseTo(0.5, 6); // pixel 5: 50 HU
+    expect(x.arraySync()[2]![2]![0]).toBeCloseTo(1, 6); // pixel 10: 100 HU
+    x.dispose();
+  });
+
+  it('windows a HU tensor for a model with windows', () => {
+    const hu = tf.tensor2d([[60, -1000], [40, 3000]]);
+    const x = tensorToBatch(hu, { ...windowed, inputSize: [2, 2] });
+    expect(x.shape).toEqual([1, 2, 2, 3]);
+    expect(x.arraySync()[0]![0]![0]![0]).toBeCloseTo(0.75, 6);
+    tf.dispose([hu, x]);
+  });
+
+  it('refuses display pixels for a HU model and HU for a display model, saying what to do', () => {
+    expect(() => imageToTensor({ data: new Uint8Array(16), width: 4, height: 4 }, windowed)).toThrow(/Hounsfield units/);
+    expect(() => imageToTensor(slice, spec)).toThrow(/Window it first/);
+    expect(() => imageToTensor({ hu: new Float32Array(3), width: 4, height: 4 }, windowed)).toThrow(CtHemorrhageError);
+  });
+});

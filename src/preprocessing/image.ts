@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CtHemorrhageError } from '../errors/index.js';
+import { resolveWindow, type CtWindow, type WindowSpec } from '../windowing/index.js';
+import { isHuImage, type SliceImage } from './hu-image.js';
 import type { Preprocessing } from './spec.js';
 
 /**
@@ -62,29 +64,81 @@ export function toGray(image: RawImage): Float32Array {
   return out;
 }
 
+/** Maps a resized HU tensor `[..., 1]` through each window into channels `[..., windows]`. */
+function windowTensor(hu: tf.Tensor, windows: readonly WindowSpec[], fileWindow: CtWindow | undefined, name: string): tf.Tensor {
+  const channels = windows.map((spec) => {
+    const w = resolveWindow(spec, fileWindow, name);
+    const low = w.level - w.width / 2;
+    return tf.clipByValue(tf.div(tf.sub(hu, tf.scalar(low)), tf.scalar(w.width)), 0, 1);
+  });
+  return channels.length === 1 ? (channels[0] as tf.Tensor) : tf.concat(channels, -1);
+}
+
+function resizeTo(t: tf.Tensor3D, h: number, w: number): tf.Tensor3D {
+  return t.shape[0] === h && t.shape[1] === w ? t : tf.image.resizeBilinear(t, [h, w], false, true);
+}
+
+function wrongKind(spec: Preprocessing, hu: boolean): CtHemorrhageError {
+  return hu
+    ? new CtHemorrhageError(
+        'BAD_INPUT',
+        'This model takes display images (grey pixels 0-255) but got a slice in Hounsfield units. ' +
+          'Window it first (applyWindow(slice.hu, WINDOW_PRESETS.brain), times 255), or train a model with `windows` ' +
+          "(e.g. ['brain', 'subdural', 'soft-tissue']) to feed HU slices directly.",
+        { expected: 'display image', received: 'HU slice' },
+      )
+    : new CtHemorrhageError(
+        'BAD_INPUT',
+        `This model takes CT slices in Hounsfield units (windows ${JSON.stringify(spec.windows)}) but got a display image. ` +
+          'Give DICOM files, PNGs that store HU with an offset (readHuPng), or HuImage objects.',
+        { expected: 'HU slice', received: 'display image' },
+      );
+}
+
 /**
- * Turns one raw image into a model input `[height, width, channels]` following `spec`.
- * The caller owns the returned tensor.
+ * Turns one image into a model input `[height, width, channels]` following `spec`: display
+ * pixels become grey times `spec.scale`; with `spec.windows`, a slice in Hounsfield units is
+ * resized in HU and mapped through each window to 0..1. The caller owns the returned tensor.
+ * Throws `BAD_INPUT` when the kind of image does not match the model (HU for a display-image
+ * model, or the reverse).
  *
  * @example
  * ```ts
  * const x = imageToTensor(image, getModelInfo(model).preprocessing);
  * x.shape; // [128, 128, 1], values in [0, 1]
+ * const y = imageToTensor(dicomSlice, { ...spec, channels: 3, windows: ['brain', 'subdural', 'soft-tissue'] });
+ * y.shape; // [128, 128, 3]
  * ```
  */
-export function imageToTensor(image: RawImage, spec: Preprocessing): tf.Tensor3D {
-  const gray = toGray(image);
+export function imageToTensor(image: SliceImage, spec: Preprocessing, name = 'the image'): tf.Tensor3D {
   const [h, w] = spec.inputSize;
+  if (spec.windows) {
+    if (!isHuImage(image)) throw wrongKind(spec, false);
+    const { width, height } = image;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || image.hu.length !== width * height) {
+      throw new CtHemorrhageError(
+        'SHAPE_MISMATCH',
+        `A HU slice of ${width}x${height} needs ${width * height} values; it holds ${image.hu.length}.`,
+        { expected: width * height, received: image.hu.length },
+      );
+    }
+    const windows = spec.windows;
+    return tf.tidy(() => {
+      const t = resizeTo(tf.tensor3d(Float32Array.from(image.hu), [height, width, 1], 'float32'), h, w);
+      return windowTensor(t, windows, image.window, name) as tf.Tensor3D;
+    });
+  }
+  if (isHuImage(image)) throw wrongKind(spec, true);
+  const gray = toGray(image);
   return tf.tidy(() => {
-    const t = tf.tensor3d(gray, [image.height, image.width, 1], 'float32');
-    const resized =
-      image.height === h && image.width === w ? t : tf.image.resizeBilinear(t, [h, w], false, true);
-    return tf.mul(resized, tf.scalar(spec.scale)) as tf.Tensor3D;
+    const t = resizeTo(tf.tensor3d(gray, [image.height, image.width, 1], 'float32'), h, w);
+    return tf.mul(t, tf.scalar(spec.scale)) as tf.Tensor3D;
   });
 }
 
 /**
- * Stacks raw images into one model-input batch `[n, height, width, channels]`.
+ * Stacks images (display pixels or HU slices, as the model takes) into one model-input batch
+ * `[n, height, width, channels]`.
  *
  * @example
  * ```ts
@@ -92,7 +146,7 @@ export function imageToTensor(image: RawImage, spec: Preprocessing): tf.Tensor3D
  * xs.shape; // [3, 128, 128, 1]
  * ```
  */
-export function imagesToBatch(images: readonly RawImage[], spec: Preprocessing): tf.Tensor4D {
+export function imagesToBatch(images: readonly SliceImage[], spec: Preprocessing): tf.Tensor4D {
   if (images.length === 0) {
     throw new CtHemorrhageError('EMPTY_DATASET', 'No images to preprocess: pass at least one image.');
   }
@@ -101,7 +155,8 @@ export function imagesToBatch(images: readonly RawImage[], spec: Preprocessing):
 
 /**
  * Treats a tensor as image pixels (0-255) of shape `[h, w]`, `[h, w, c]` or `[n, h, w, c]`
- * and preprocesses it like a decoded image. The caller keeps ownership of `input` and owns
+ * and preprocesses it like a decoded image; for a model with `windows`, the tensor holds
+ * Hounsfield units with one channel and is windowed like an HU slice. The caller keeps ownership of `input` and owns
  * the returned batch.
  *
  * @example
@@ -125,6 +180,18 @@ export function tensorToBatch(input: tf.Tensor, spec: Preprocessing): tf.Tensor4
       );
     }
     const c = x.shape[3] as number;
+    if (spec.windows) {
+      if (c !== 1) {
+        throw new CtHemorrhageError(
+          'SHAPE_MISMATCH',
+          `A model with windows takes HU tensors with one channel; got ${c} channels.`,
+          { expected: 1, received: c },
+        );
+      }
+      const x4 = x as tf.Tensor4D;
+      const resized = x4.shape[1] === h && x4.shape[2] === w ? x4 : tf.image.resizeBilinear(x4, [h, w], false, true);
+      return windowTensor(resized, spec.windows, undefined, 'the tensor') as tf.Tensor4D;
+    }
     if (c === 3 || c === 4) {
       const weights = tf.tensor1d(c === 3 ? [0.299, 0.587, 0.114] : [0.299, 0.587, 0.114, 0]);
       x = tf.sum(tf.mul(x, weights), -1, true);
