@@ -66,10 +66,10 @@ describe('loadImageFolder', () => {
 
   it.each([
     ['no folder', null, 'FILE_NOT_FOUND', /does not exist/],
-    ['no labels and no class folders', { 'x/a.png': 'x' }, 'BAD_INPUT', /neither a labels.csv/],
-    ['a label of 2', { 'labels.csv': 'id,h\n0,2\n', '0.png': 'x' }, 'BAD_INPUT', /label 0 or 1/],
+    ['no labels and no class folders', { 'x/a.png': 'x' }, 'BAD_INPUT', /no labels.csv and no class sub-folders/],
+    ['a label of 2', { 'labels.csv': 'id,h\n0,2\n', '0.png': 'x' }, 'BAD_INPUT', /label 0\/1/],
     ['a duplicate id', { 'labels.csv': 'id,h\n0,1\n000,0\n' }, 'BAD_INPUT', /twice/],
-    ['an id with no image', { 'labels.csv': 'id,h\n5,1\n' }, 'BAD_INPUT', /no image/],
+    ['only ids with no image', { 'labels.csv': 'id,h\n5,1\n' }, 'EMPTY_DATASET', /No labelled images/],
     ['only unreadable images', { 'labels.csv': 'id,h\n0,1\n', '0.png': 'garbage' }, 'EMPTY_DATASET', /could be read/],
   ])('%s gives %s', async (name, files, code, message) => {
     const dir = files === null ? join(root, 'absent') : await folder(name.replace(/\W/g, '-'), files);

@@ -16,6 +16,8 @@ export interface LabeledImage {
 export interface TensorData {
   readonly xs: tf.Tensor4D;
   readonly ys: tf.Tensor;
+  /** Group of each row (patient, scan), for grouped validation splits. */
+  readonly groups?: readonly (string | undefined)[];
 }
 
 /** What `train` and `evaluate` take: decoded labelled images, or preprocessed tensors. */

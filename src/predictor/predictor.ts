@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { requireBackend } from '../data/index.js';
-import { decodeImage } from '../decode/index.js';
+import { decodeSlice } from '../decode/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
 import { getModelInfo, type ModelInfo } from '../metadata/index.js';
@@ -98,10 +98,10 @@ export function createPredictor(model: tfl.LayersModel, options: PredictorOption
           { received: input },
         );
       }
-      return decodeImage(await options.readSource(input), { name: input });
+      return decodeSlice(await options.readSource(input), { name: input });
     }
     if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
-      return decodeImage(input, { name: `input ${index}` });
+      return decodeSlice(input, { name: `input ${index}` });
     }
     if (isSliceImage(input)) return input;
     throw new CtHemorrhageError(

@@ -131,7 +131,7 @@ function trainingSets(
     return { trainSet: all, valSet: val };
   }
   if (validationSplit === 0) return { trainSet: all };
-  const groups = isTensorData(data) ? undefined : data.map((s) => s.group);
+  const groups = isTensorData(data) ? data.groups : data.map((s) => s.group);
   const split = stratifiedGroupSplit(all.labels, validationSplit, seed, groups);
   if (split.train.length === 0 || split.validation.length === 0) {
     throw new CtHemorrhageError(

@@ -4,7 +4,6 @@ import { AUGMENT_PRESETS } from '../../augment/index.js';
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
-import { loadImageFolder } from '../../node/data/index.js';
 import { saveModel } from '../../node/io/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { generatePhantoms } from '../../phantom/index.js';
@@ -13,6 +12,7 @@ import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
 import { CtHemorrhageError } from '../../errors/index.js';
 import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
+import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
 import { consoleOutput, type Output } from '../output.js';
 
@@ -20,37 +20,30 @@ import { consoleOutput, type Output } from '../output.js';
 export const DEFAULT_PHANTOM_COUNT = 96;
 
 async function loadData(
-  dir: string | undefined,
+  values: Record<string, unknown>,
   phantoms: number,
   size: number,
   seed: number,
   io: Output,
 ): Promise<LabeledImage[]> {
-  if (dir === undefined) {
-    io.err(`data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed})`);
-    return generatePhantoms({ count: phantoms, size, seed });
-  }
-  const folder = await loadImageFolder(dir, {
-    onProgress: (done, total) => io.status(`decoding images ${done}/${total}`),
-  });
-  for (const s of folder.skipped) io.err(`skipped ${s.file}: ${s.error.message}`);
-  const pos = folder.samples.filter((s) => s.label === 1).length;
-  const groups = new Set(folder.samples.map((s) => s.group).filter((g) => g !== undefined)).size;
+  if (typeof values.data === 'string') return loadCliData(values, values.data, io);
+  const hu = typeof values.windows === 'string';
   io.err(
-    `data: ${folder.samples.length} images from ${dir} (${pos} hemorrhage, ${folder.samples.length - pos} normal` +
-      `${groups > 0 ? `, ${groups} groups` : ''}; layout ${folder.layout}; ${folder.skipped.length} skipped)`,
+    `data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed}, ` +
+      `${hu ? 'in HU' : 'brain window, 8-bit'})`,
   );
-  return folder.samples;
+  return generatePhantoms({ count: phantoms, size, seed, units: hu ? 'hu' : 'pixels' });
 }
 
 export const trainCommand: Command = {
   name: 'train',
-  usage: 'train --out <dir> [--data <dir>] [options]',
+  usage: 'train --out <dir> [--data <dir|csv>] [options]',
   summary:
     'Trains a CNN, evaluates it on a held-out grouped validation split and saves it to --out.\n' +
     'Without --data it trains on generated phantom slices (a quick demonstration).',
   options: {
-    data: { type: 'string', value: 'dir', help: 'Image folder: labels.csv (Kaggle layout) or one sub-folder per class' },
+    ...DATA_OPTIONS,
+    windows: WINDOWS_OPTION,
     out: { type: 'string', value: 'dir', help: 'Folder to save the model to (required)' },
     arch: { type: 'string', value: 'name', help: 'Architecture: simple or larger', default: 'larger' },
     size: { type: 'string', value: 'px', help: 'Input side in pixels', default: String(CNN_DEFAULTS.inputSize) },
@@ -100,12 +93,14 @@ export const trainCommand: Command = {
     const threads =
       threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1');
     const backend = await useBackend(values.backend, true, io, threads);
-    const data = await loadData(typeof values.data === 'string' ? values.data : undefined, phantoms, size, seed, io);
+    const data = await loadData(values, phantoms, size, seed, io);
+    const windows = modelWindows(values, data);
 
-    const model = buildModel(arch, { inputSize: size, seed });
+    const model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });
     const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
     try {
-      io.err(`model: ${model.name}, input ${size}x${size}x1, ${model.countParams()} parameters`);
+      const channels = windows ? `${windows.length} (windows ${windows.map((w) => (typeof w === 'string' ? w : `${w.level}/${w.width}`)).join(', ')})` : '1';
+      io.err(`model: ${model.name}, input ${size}x${size}x${channels}, ${model.countParams()} parameters`);
       const split = stratifiedGroupSplit(
         data.map((s) => s.label),
         validationSplit,

@@ -1,0 +1,39 @@
+import { isDicom, readDicom } from '../dicom/index.js';
+import type { SliceImage } from '../preprocessing/index.js';
+import { decodeImage } from './decode.js';
+import { decodePng16, pngBitDepth, readHuPng } from './png16.js';
+
+/** Options of {@link decodeSlice}. */
+export interface DecodeSliceOptions {
+  /** Name shown in errors (a file name, say). */
+  name?: string;
+  /**
+   * Read 16-bit grey PNGs as Hounsfield units with this offset (HU = stored - offset, see
+   * {@link readHuPng}). Default: PNGs are display images.
+   */
+  huOffset?: number;
+}
+
+/**
+ * Decodes any input file the library reads: DICOM (recognised by its `DICM` marker) into a
+ * slice in Hounsfield units; PNG, JPEG, BMP, TIFF or GIF into a display image (16-bit PNGs keep
+ * their precision), or, with `huOffset`, a 16-bit PNG into HU. Errors name the input:
+ * `DECODE_FAILED` for empty, truncated or non-image bytes, `UNSUPPORTED_DICOM` for DICOM the
+ * reader cannot handle (a compressed transfer syntax, say).
+ *
+ * @example
+ * ```ts
+ * const a = await decodeSlice(await readFile('scan/IM0001.dcm'), { name: 'IM0001.dcm' });
+ * 'hu' in a; // true: { hu: Float32Array, width: 512, height: 512, window: { level: 40, width: 80 }, meta }
+ * const b = await decodeSlice(await readFile('000.png'), { name: '000.png' });
+ * 'data' in b; // true: { data, width, height, channels }
+ * ```
+ */
+export async function decodeSlice(bytes: Uint8Array | ArrayBuffer, options: DecodeSliceOptions = {}): Promise<SliceImage> {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const name = options.name ?? 'the image bytes';
+  if (isDicom(view)) return readDicom(view, { name });
+  if (options.huOffset !== undefined) return readHuPng(view, { offset: options.huOffset, name });
+  if (pngBitDepth(view) === 16) return decodePng16(view, name);
+  return decodeImage(view, options.name !== undefined ? { name: options.name } : {});
+}
