@@ -16,8 +16,10 @@ import {
   loadImageFolder,
   train,
   writeDicom,
+  writePhantomDataset,
 } from '../src/node.js';
-import { encodePng, useCpu } from './helpers.js';
+import { readdir } from 'node:fs/promises';
+import { encodePng, useCpu, writeFolder } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -28,14 +30,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const slices = generatePhantoms({ count: 8, size: 24, seed: 3 });
 
-async function folder(name: string, files: Record<string, string | Uint8Array>): Promise<string> {
-  const dir = join(root, name);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(dir, path, '..'), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  return dir;
-}
+const folder = (name: string, files: Record<string, string | Uint8Array>) => writeFolder(root, name, files);
 
 /** A small DICOM slice whose HU encode `value`, for patient `patient`. */
 function dicom(value: number, patient: string, sop: string): Uint8Array {
@@ -215,5 +210,31 @@ describe('streaming slice dataset', () => {
     const strict = createSliceDataset(listing, { preprocessing: getModelInfo(model).preprocessing, strict: true, shuffle: false });
     await expect(strict.toTensorData()).rejects.toMatchObject({ code: 'DECODE_FAILED' });
     model.dispose();
+  });
+});
+
+describe('writePhantomDataset', () => {
+  it.each([
+    ['dicom', {}, 'dicom-folder'],
+    ['hu-png', { huOffset: 1024 }, 'labels-csv'],
+    ['png', {}, 'labels-csv'],
+  ] as const)('writes %s phantoms that the loader reads back with their labels', async (format, load, layout) => {
+    const dir = join(root, `phantoms-${format}`);
+    const written = await writePhantomDataset(dir, { count: 6, size: 32, format, seed: 4 });
+    expect((await readdir(join(dir, 'masks'))).length).toBe(6);
+    const folder = await loadImageFolder(dir, load);
+    expect(folder.layout).toBe(layout);
+    expect(folder.skipped).toEqual([]);
+    expect(folder.samples.map((s) => s.label)).toEqual(written.phantoms.map((p) => p.label));
+    const image = folder.samples[0]!.image;
+    if (format === 'png') {
+      expect('data' in image && image.width).toBe(32);
+    } else {
+      const { generateCtPhantoms } = await import('../src/phantom/index.js');
+      const original = generateCtPhantoms({ count: 6, size: 32, seed: 4 })[0]!;
+      const hu = 'hu' in image ? image.hu : new Float32Array();
+      expect(hu).toHaveLength(32 * 32);
+      hu.forEach((v, i) => expect(Math.abs(v - (original.hu[i] as number))).toBeLessThanOrEqual(0.5));
+    }
   });
 });

@@ -48,3 +48,15 @@ export async function useWasm(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
 }
+
+/** Writes `files` (relative path -> content) under `root/name` and returns that folder. */
+export async function writeFolder(root: string, name: string, files: Record<string, string | Uint8Array>): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dir = join(root, name);
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  return dir;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CtHemorrhageError, generatePhantoms, loadImageFolder } from '../src/node.js';
-import { encodePng, useCpu } from './helpers.js';
+import { encodePng, useCpu, writeFolder } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -14,14 +14,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const slices = generatePhantoms({ count: 6, size: 20, seed: 1 });
 
-async function folder(name: string, files: Record<string, string | Uint8Array>): Promise<string> {
-  const dir = join(root, name);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(dir, path, '..'), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  return dir;
-}
+const folder = (name: string, files: Record<string, string | Uint8Array>) => writeFolder(root, name, files);
 
 describe('loadImageFolder', () => {
   it('reads the Kaggle layout: "id, hemorrhage" header, unpadded ids, groups.csv', async () => {

@@ -34,7 +34,8 @@ export interface ModelInfo {
  */
 export function setModelInfo(model: tfl.LayersModel, info: ModelInfo): void {
   const current = (model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>;
-  model.setUserDefinedMetadata({ ...current, [METADATA_KEY]: info });
+  // A JSON round trip drops `undefined` fields, which tfjs refuses in metadata.
+  model.setUserDefinedMetadata({ ...current, [METADATA_KEY]: JSON.parse(JSON.stringify(info)) as ModelInfo });
 }
 
 function isWindowSpec(w: unknown): boolean {

@@ -65,11 +65,12 @@ async function dicomMeta(file: string): Promise<DicomMeta | undefined> {
   }
 }
 
-function keysOf(root: string, file: string): string[] {
+/** Keys a file can match, best first: relative path, relative path without extension, file name, file name without extension. */
+function keysOf(root: string, file: string): [string[], string[]] {
   const rel = relativeId(root, file);
-  const stem = rel.slice(0, rel.length - extname(rel).length);
   const base = basename(file);
-  return [...new Set([rel, stem, base, base.slice(0, base.length - extname(base).length)].map(idKey))];
+  const strip = (name: string) => name.slice(0, name.length - extname(name).length);
+  return [[rel, strip(rel)].map(idKey), [base, strip(base)].map(idKey)];
 }
 
 async function tableEntries(
@@ -80,31 +81,45 @@ async function tableEntries(
   options: ListDatasetOptions,
 ): Promise<{ entries: DatasetEntry[]; missing: string[]; dicom: boolean }> {
   const byKey = new Map(rows.map((r) => [idKey(r.key), r]));
-  const used = new Set<LabelRow>();
-  const entries: DatasetEntry[] = [];
-  let dicomCount = 0;
+  const matched = new Map<LabelRow, { file: string; meta?: DicomMeta; dicom: boolean }>();
   const groupBy = options.groupBy ?? 'patient';
-  for (const file of files) {
-    const isDicomFile = fileKind(file) === 'dicom' || (fileKind(file) === 'unknown' && (await sniffDicom(file)));
-    let row = keysOf(root, file)
-      .map((k) => byKey.get(k))
-      .find((r) => r !== undefined);
-    let meta: DicomMeta | undefined;
-    if (isDicomFile) {
-      dicomCount++;
-      const needMeta = row === undefined || (row.group === undefined && groups.size === 0 && groupBy !== 'none');
-      if (needMeta) meta = await dicomMeta(file);
-      if (row === undefined && meta?.sopInstanceUid) row = byKey.get(idKey(meta.sopInstanceUid));
+  const needGroupMeta = (row: LabelRow) => row.group === undefined && groups.size === 0 && groupBy !== 'none';
+  const isDicomFile = async (file: string) => fileKind(file) === 'dicom' || (fileKind(file) === 'unknown' && (await sniffDicom(file)));
+  const keys = files.map((f) => keysOf(root, f));
+  // Pass 1: relative paths; pass 2: file names; pass 3: SOPInstanceUID of DICOM files. A file
+  // and a row are used once, so `masks/000.png` cannot take the row of `000.dcm`.
+  const taken = new Set<string>();
+  for (const pass of [0, 1] as const) {
+    for (const [i, file] of files.entries()) {
+      if (taken.has(file)) continue;
+      const row = (keys[i] as [string[], string[]])[pass].map((k) => byKey.get(k)).find((r) => r !== undefined && !matched.has(r));
+      if (row === undefined) continue;
+      const dicom = await isDicomFile(file);
+      const meta = dicom && needGroupMeta(row) ? await dicomMeta(file) : undefined;
+      matched.set(row, { file, dicom, ...(meta ? { meta } : {}) });
+      taken.add(file);
     }
-    if (row === undefined || used.has(row)) continue;
-    used.add(row);
+  }
+  if (matched.size < rows.length) {
+    for (const file of files) {
+      if (taken.has(file) || !(await isDicomFile(file))) continue;
+      const meta = await dicomMeta(file);
+      const row = meta?.sopInstanceUid ? byKey.get(idKey(meta.sopInstanceUid)) : undefined;
+      if (row === undefined || matched.has(row)) continue;
+      matched.set(row, { file, dicom: true, ...(meta ? { meta } : {}) });
+      taken.add(file);
+    }
+  }
+  const order = new Map(files.map((f, i) => [f, i]));
+  const found = [...matched.entries()].sort((a, b) => (order.get(a[1].file) as number) - (order.get(b[1].file) as number));
+  const entries = found.map(([row, { file, meta }]) => {
     const group = row.group ?? groups.get(idKey(row.key)) ?? groupOf(meta, groupBy);
     const rel = relativeId(root, file);
     const id = rel.slice(0, rel.length - extname(rel).length);
-    entries.push({ file, label: row.label, id, ...(group !== undefined ? { group } : {}) });
-  }
-  const missing = rows.filter((r) => !used.has(r)).map((r) => r.key);
-  return { entries, missing, dicom: dicomCount > 0 && dicomCount === files.length };
+    return { file, label: row.label, id, ...(group !== undefined ? { group } : {}) };
+  });
+  const missing = rows.filter((r) => !matched.has(r)).map((r) => r.key);
+  return { entries, missing, dicom: found.length > 0 && found.every(([, m]) => m.dicom) };
 }
 
 async function readTable(path: string): Promise<string> {
