@@ -21,16 +21,30 @@ export {
 } from './models/index.js';
 export type { ArchitectureName, CnnOptions } from './models/index.js';
 
-export { DEFAULT_PREPROCESSING, imagesToBatch, imageToTensor, tensorToBatch, toGray } from './preprocessing/index.js';
-export type { Preprocessing, RawImage } from './preprocessing/index.js';
+export { DEFAULT_PREPROCESSING, imagesToBatch, imageToTensor, isHuImage, tensorToBatch, toGray } from './preprocessing/index.js';
+export type { HuImage, Preprocessing, RawImage, SliceImage } from './preprocessing/index.js';
+
+export {
+  applyWindow,
+  DEFAULT_WINDOW_STACK,
+  parseWindowSpec,
+  resolveWindow,
+  windowBounds,
+  windowStack,
+  WINDOW_PRESETS,
+} from './windowing/index.js';
+export type { CtWindow, WindowPresetName, WindowSpec } from './windowing/index.js';
 
 export { getModelInfo, METADATA_KEY, MODEL_INFO_FORMAT, setModelInfo } from './metadata/index.js';
 export type { ModelInfo } from './metadata/index.js';
 
-export { decodeImage } from './decode/index.js';
-export type { DecodeOptions } from './decode/index.js';
+export { decodeImage, decodeSlice, isPng, readHuPng } from './decode/index.js';
+export type { DecodeOptions, DecodeSliceOptions, HuPngOptions } from './decode/index.js';
 
-export { stratifiedGroupSplit } from './data/index.js';
+export { dicomUid, isDicom, readDicom, writeDicom } from './dicom/index.js';
+export type { DicomMeta, DicomSlice, DicomWriteOptions, ReadDicomOptions } from './dicom/index.js';
+
+export { stratifiedGroupKFold, stratifiedGroupSplit } from './data/index.js';
 export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data/index.js';
 
 export { affineMatrix, augmentBatch, augmentDataset, AUGMENT_PRESETS, IDENTITY, validateAugmentOptions } from './augment/index.js';
@@ -59,8 +73,17 @@ export type { BinaryMetrics, ConfusionMatrix, Interval } from './metrics/index.j
 export { createPredictor, loadPredictor } from './predictor/index.js';
 export type { Prediction, PredictInput, Predictor, PredictorOptions } from './predictor/index.js';
 
-export { generatePhantoms, PHANTOM_DEFAULTS } from './phantom/index.js';
-export type { PhantomOptions } from './phantom/index.js';
+export {
+  CT_PHANTOM_DEFAULTS,
+  generateCtPhantom,
+  generateCtPhantoms,
+  generatePhantoms,
+  HEMORRHAGE_KINDS,
+  PHANTOM_DEFAULTS,
+  PHANTOM_HEAD_RADIUS,
+  PHANTOM_TISSUE_HU,
+} from './phantom/index.js';
+export type { CtPhantom, CtPhantomOptions, CtPhantomsOptions, HemorrhageKind, PhantomOptions, PhantomRange } from './phantom/index.js';
 
 export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './wasm-training/index.js';
 

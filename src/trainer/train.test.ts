@@ -53,9 +53,10 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
 
   it('learns: training loss falls on separable phantoms', async () => {
     const model = tiny();
-    const h = await train(model, data, { epochs: 8, batchSize: 8, learningRate: 0.01 });
+    // 40 epochs: the seed CNNs sit on the 0.693 plateau for a while before they learn.
+    const h = await train(model, data, { epochs: 40, batchSize: 8, learningRate: 0.01 });
     const loss = h.history.loss as number[];
-    expect(loss[loss.length - 1]).toBeLessThan(loss[0] as number);
+    expect(loss[loss.length - 1]).toBeLessThan((loss[0] as number) - 0.05);
     model.dispose();
   });
 
