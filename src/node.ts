@@ -30,6 +30,8 @@ export type {
   SliceDataset,
   SliceDatasetOptions,
 } from './node/data/index.js';
+export { writePhantomDataset } from './node/phantom/index.js';
+export type { PhantomDataset, PhantomDatasetOptions, PhantomFileFormat } from './node/phantom/index.js';
 export { createTrainingWorkers } from './node/parallel/index.js';
 export type { TrainingWorkers, TrainingWorkersOptions } from './node/parallel/index.js';
 export { selectBackend } from './node/backend/index.js';

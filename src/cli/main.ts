@@ -2,10 +2,11 @@ import { CtHemorrhageError } from '../errors/index.js';
 import { VERSION } from '../version/index.js';
 import { commandHelp, parseCommandArgs, type Command } from './args.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { phantomsCommand } from './commands/phantoms.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: readonly Command[] = [trainCommand, evaluateCommand, predictCommand];
+const COMMANDS: readonly Command[] = [trainCommand, evaluateCommand, predictCommand, phantomsCommand];
 
 function mainHelp(): string {
   return [

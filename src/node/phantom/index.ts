@@ -1,0 +1,2 @@
+export { writePhantomDataset } from './write.js';
+export type { PhantomDataset, PhantomDatasetOptions, PhantomFileFormat } from './write.js';
