@@ -1,6 +1,6 @@
 // Integration run: trains the larger CNN on 1,000 seeded HU phantoms (three CT windows as
 // channels) and evaluates it on 200 unseen phantoms; exits 1 when ROC AUC < 0.95.
-//   npm run check:phantom-auc [-- --size 128 --epochs 15 --train 1000 --test 200 --seed 1]
+//   npm run check:phantom-auc [-- --size 128 --epochs 15 --train 1000 --test 200 --seed 1 --kinds all]
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { evaluate } from '../src/evaluator/index.js';
 import { buildLargerCnn } from '../src/models/index.js';
 import { selectBackend } from '../src/node/backend/index.js';
 import { createTrainingWorkers } from '../src/node/parallel/index.js';
-import { generatePhantoms } from '../src/phantom/index.js';
+import { generatePhantoms, HEMORRHAGE_KINDS } from '../src/phantom/index.js';
 import { train } from '../src/trainer/index.js';
 import { DEFAULT_WINDOW_STACK } from '../src/windowing/index.js';
 
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     train: { type: 'string', default: '1000' },
     test: { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
+    kinds: { type: 'string', default: 'all' },
   },
 });
 const size = Number(values.size);
@@ -31,9 +32,11 @@ const threads = backend.name === 'wasm' ? availableParallelism() : 1;
 const workers = threads > 1 ? await createTrainingWorkers({ threads: threads - 1, workerScript }) : undefined;
 console.log(`backend ${backend.name}, ${threads} thread(s)`);
 
-// Training and test phantoms come from different seeds: no slice is shared.
-const trainSet = generatePhantoms({ count: Number(values.train), size, seed, units: 'hu' });
-const testSet = generatePhantoms({ count: Number(values.test), size, seed: seed + 1_000_003, units: 'hu' });
+// All five hemorrhage kinds by default (--kinds intraparenchymal,subdural,...). Training and
+// test phantoms come from different seeds: no slice is shared.
+const kinds = values.kinds === 'all' ? HEMORRHAGE_KINDS : (String(values.kinds).split(',') as typeof HEMORRHAGE_KINDS[number][]);
+const trainSet = generatePhantoms({ count: Number(values.train), size, seed, units: 'hu', kinds });
+const testSet = generatePhantoms({ count: Number(values.test), size, seed: seed + 1_000_003, units: 'hu', kinds });
 const model = buildLargerCnn({ inputSize: size, windows: DEFAULT_WINDOW_STACK, seed });
 try {
   const history = await train(model, trainSet, {
@@ -52,7 +55,7 @@ try {
   const result = await evaluate(model, testSet);
   const auc = result.rocAuc;
   console.log('');
-  console.log(`larger CNN, ${size}x${size}x3 (brain, subdural, soft-tissue windows), ${history.trainCount} train / ${history.validationCount} validation phantoms, best epoch ${history.bestEpoch + 1}`);
+  console.log(`larger CNN, ${size}x${size}x3 (brain, subdural, soft-tissue windows), kinds ${kinds.join(', ')}, ${history.trainCount} train / ${history.validationCount} validation phantoms, best epoch ${history.bestEpoch + 1}`);
   console.log(
     `unseen test phantoms: ${result.count}; ROC AUC ${auc.toFixed(4)} (95% CI ${result.intervals.rocAuc[0].toFixed(3)}-${result.intervals.rocAuc[1].toFixed(3)}, DeLong); ` +
       `accuracy ${(100 * result.accuracy).toFixed(1)}% at threshold 0.5`,
