@@ -5,7 +5,11 @@ const num = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
 const ci = (i: readonly [number, number], f: (x: number) => string) =>
   Number.isNaN(i[0]) ? '' : `  (95% CI ${f(i[0])} to ${f(i[1])})`;
 
-/** Human-readable block of metrics, with the confusion matrix. */
+/**
+ * Human-readable block of metrics: the threshold metrics and ROC AUC first (as before), then
+ * PR AUC, PPV, NPV, F1, balanced accuracy, Brier score and ECE, then the confusion matrix.
+ * Undefined metrics print as `n/a`.
+ */
 export function formatMetrics(m: BinaryMetrics, classNames: readonly [string, string]): string {
   const { tp, fp, tn, fn } = m.confusionMatrix;
   const [neg, pos] = classNames;
@@ -18,6 +22,13 @@ export function formatMetrics(m: BinaryMetrics, classNames: readonly [string, st
     `sensitivity  ${pct(m.sensitivity)}${ci(m.intervals.sensitivity, pct)}`,
     `specificity  ${pct(m.specificity)}${ci(m.intervals.specificity, pct)}`,
     `loss         ${num(m.loss)}`,
+    `PR AUC       ${num(m.prAuc)}${Number.isNaN(m.prAuc) ? '' : '  (average precision)'}`,
+    `PPV          ${pct(m.ppv)}${ci(m.intervals.ppv, pct)}`,
+    `NPV          ${pct(m.npv)}${ci(m.intervals.npv, pct)}`,
+    `F1           ${num(m.f1)}`,
+    `balanced acc ${pct(m.balancedAccuracy)}`,
+    `Brier        ${num(m.brier)}`,
+    `ECE          ${num(m.ece)}${Number.isNaN(m.ece) ? '' : '  (10 equal-width bins)'}`,
     'intervals: Wilson score for proportions, DeLong for ROC AUC',
     'confusion matrix (rows: true class, columns: predicted)',
     `  ${''.padEnd(w)}  ${neg.padStart(w)}  ${pos.padStart(w)}`,

@@ -26,6 +26,12 @@ describe('evaluate', () => {
     expect(result.threshold).toBe(0.49);
     expect(result.confusionMatrix).toEqual(expected.confusionMatrix);
     expect(result.rocAuc).toBeCloseTo(expected.rocAuc, 10);
+    for (const key of ['ppv', 'npv', 'f1', 'balancedAccuracy', 'prAuc', 'brier', 'ece'] as const) {
+      if (Number.isNaN(expected[key])) expect(result[key]).toBeNaN();
+      else expect(result[key]).toBeCloseTo(expected[key], 6);
+    }
+    expect(result.intervals.ppv).toEqual(expected.intervals.ppv);
+    expect(result.intervals.npv).toEqual(expected.intervals.npv);
     expect(result.ids).toEqual(data.map((d) => d.id));
     const overridden = await evaluate(model, data, { threshold: 0 });
     expect(overridden.sensitivity).toBe(1);

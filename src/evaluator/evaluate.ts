@@ -12,7 +12,12 @@ export interface EvaluateOptions {
   threshold?: number;
 }
 
-/** What {@link evaluate} returns: metrics plus every score, in data order. */
+/**
+ * What {@link evaluate} returns: every field of {@link BinaryMetrics} (threshold metrics,
+ * ROC and PR AUC, calibration, intervals) plus every score, in data order, from which
+ * {@link rocCurve}, {@link precisionRecallCurve}, {@link calibration}, {@link selectThreshold}
+ * and {@link bootstrapAucInterval} compute the rest.
+ */
 export interface Evaluation extends BinaryMetrics {
   /** Positive-class probability of every sample, in the order given. */
   readonly scores: Float32Array;
@@ -24,15 +29,20 @@ export interface Evaluation extends BinaryMetrics {
 
 /**
  * Evaluates `model` on labelled data, preprocessing images exactly as the model's saved
- * preprocessing says, and returns accuracy, loss, confusion matrix, sensitivity, specificity
- * and ROC AUC at the model's threshold.
+ * preprocessing says, and returns the metrics of {@link binaryMetrics} at the model's
+ * threshold (or `options.threshold`): accuracy, loss, confusion matrix, sensitivity,
+ * specificity, PPV, NPV, F1 and balanced accuracy at the threshold; ROC AUC, PR AUC (average
+ * precision), Brier score and ECE; 95% intervals (Wilson, DeLong); and the scores themselves.
  *
  * @example
  * ```ts
  * const result = await evaluate(model, images);
  * result.accuracy;        // e.g. 0.8125
  * result.rocAuc;          // e.g. 0.87
+ * result.prAuc;           // e.g. 0.85
  * result.confusionMatrix; // { tp: 13, fp: 3, tn: 13, fn: 3 }
+ * // Pick an operating point on validation data, then evaluate test data with it:
+ * const { threshold } = selectThreshold(result.labels, result.scores, { method: 'sensitivity', target: 0.95 });
  * ```
  */
 export async function evaluate(

@@ -1,5 +1,7 @@
-import { CtHemorrhageError } from '../errors/index.js';
+import { CALIBRATION_BINS, calibrationUnchecked } from './calibration.js';
+import { averagePrecisionUnchecked } from './curves.js';
 import { delongInterval, wilsonInterval, type Interval } from './intervals.js';
+import { allProbabilities, checkLabelsAndScores, hasNaN } from './validate.js';
 
 /** Counts at a threshold; "positive" is the hemorrhage class. */
 export interface ConfusionMatrix {
@@ -13,7 +15,11 @@ export interface ConfusionMatrix {
   readonly fn: number;
 }
 
-/** Binary classification metrics at one threshold. */
+/**
+ * Binary classification metrics at one threshold. A metric that is undefined on the data given
+ * (a ratio with nothing to divide by, an AUC with one class) is NaN rather than 0 or 1; JSON
+ * writes NaN as `null`.
+ */
 export interface BinaryMetrics {
   /** Number of samples. */
   readonly count: number;
@@ -31,12 +37,45 @@ export interface BinaryMetrics {
   readonly rocAuc: number;
   /** Counts at the threshold. */
   readonly confusionMatrix: ConfusionMatrix;
-  /** 95% Wilson intervals of accuracy, sensitivity and specificity, and DeLong's of ROC AUC. */
+  /**
+   * Positive predictive value (precision), tp / (tp + fp): the share of hemorrhage calls that
+   * are right; NaN when nothing is called positive. Depends on the prevalence of the data.
+   */
+  readonly ppv: number;
+  /** Negative predictive value, tn / (tn + fn); NaN when nothing is called negative. Depends on prevalence. */
+  readonly npv: number;
+  /** F1 = 2 tp / (2 tp + fp + fn), the harmonic mean of PPV and sensitivity; NaN when tp + fp + fn is 0. */
+  readonly f1: number;
+  /** (sensitivity + specificity) / 2; NaN unless both classes are present. */
+  readonly balancedAccuracy: number;
+  /**
+   * Area under the precision-recall curve as average precision (step-wise, no interpolation;
+   * see `averagePrecision`); NaN unless both classes are present, and NaN when a score is NaN.
+   */
+  readonly prAuc: number;
+  /** Brier score, mean (score - label)^2; NaN when a score lies outside [0, 1] (or is NaN). */
+  readonly brier: number;
+  /** Expected calibration error over 10 equal-width bins (see `calibration`); NaN as `brier`. */
+  readonly ece: number;
+  /**
+   * 95% intervals: Wilson score for the proportions accuracy, sensitivity, specificity, PPV and
+   * NPV, DeLong's for ROC AUC. Balanced accuracy has none: it averages two proportions with
+   * different denominators, which no single binomial interval covers. `[NaN, NaN]` where the
+   * metric is undefined.
+   */
   readonly intervals: {
+    /** Wilson interval of accuracy. */
     readonly accuracy: Interval;
+    /** Wilson interval of sensitivity (tp of tp + fn). */
     readonly sensitivity: Interval;
+    /** Wilson interval of specificity (tn of tn + fp). */
     readonly specificity: Interval;
+    /** DeLong interval of ROC AUC. */
     readonly rocAuc: Interval;
+    /** Wilson interval of PPV (tp of tp + fp). */
+    readonly ppv: Interval;
+    /** Wilson interval of NPV (tn of tn + fn). */
+    readonly npv: Interval;
   };
 }
 
@@ -61,7 +100,11 @@ export function binaryCrossEntropy(labels: ArrayLike<number>, scores: ArrayLike<
 
 /**
  * ROC AUC as the Mann-Whitney statistic: the chance that a random positive scores above a
- * random negative, ties counting half. NaN when a class is missing.
+ * random negative, ties counting half (equal to scikit-learn's `roc_auc_score`). NaN when a
+ * class is missing or a score is NaN.
+ *
+ * @throws {@link CtHemorrhageError} `SHAPE_MISMATCH` when the lengths differ, `EMPTY_DATASET`
+ * when there are no samples, `BAD_INPUT` for a label other than 0/1.
  *
  * @example
  * ```ts
@@ -69,6 +112,8 @@ export function binaryCrossEntropy(labels: ArrayLike<number>, scores: ArrayLike<
  * ```
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  checkLabelsAndScores('rocAuc', labels, scores, 'any');
+  if (hasNaN(scores)) return Number.NaN;
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => (scores[a] as number) - (scores[b] as number),
@@ -96,15 +141,26 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
 }
 
 /**
- * Accuracy, loss, confusion matrix, sensitivity, specificity and ROC AUC of probability
- * `scores` against 0/1 `labels` at `threshold`, with 95% intervals (Wilson for proportions,
- * DeLong for the AUC).
+ * Metrics of probability `scores` against 0/1 `labels` at `threshold` (a score `>= threshold`
+ * counts as hemorrhage): accuracy, loss, confusion matrix, sensitivity, specificity, PPV, NPV,
+ * F1 and balanced accuracy at the threshold; ROC AUC, PR AUC (average precision), Brier score
+ * and ECE (10 bins) over all thresholds; with 95% intervals (Wilson for proportions, DeLong for
+ * the AUC). Undefined metrics are NaN, never 0: see {@link BinaryMetrics}. NaN scores (a
+ * diverged model) are counted as negative calls and make the score-based metrics NaN rather
+ * than throwing, so a training run can log them. Every value agrees with scikit-learn to 1e-6
+ * on the reference vectors of `scripts/reference-metrics.py`.
+ *
+ * @throws {@link CtHemorrhageError} `SHAPE_MISMATCH` when the lengths differ, `EMPTY_DATASET`
+ * when there are no samples, `BAD_INPUT` for a label other than 0/1.
  *
  * @example
  * ```ts
  * const m = binaryMetrics([0, 0, 1, 1], [0.1, 0.6, 0.7, 0.9], 0.5);
  * m.accuracy; // 0.75
  * m.confusionMatrix; // { tp: 2, fp: 1, tn: 1, fn: 0 }
+ * m.ppv; // 0.6667
+ * m.npv; // 1
+ * m.prAuc; // 1
  * ```
  */
 export function binaryMetrics(
@@ -112,18 +168,13 @@ export function binaryMetrics(
   scores: ArrayLike<number>,
   threshold = 0.5,
 ): BinaryMetrics {
-  if (labels.length !== scores.length || labels.length === 0) {
-    throw new CtHemorrhageError(
-      'SHAPE_MISMATCH',
-      `Metrics need as many scores as labels, at least one; got ${labels.length} labels and ${scores.length} scores.`,
-      { expected: labels.length, received: scores.length },
-    );
-  }
+  const positives = checkLabelsAndScores('binaryMetrics', labels, scores, 'any');
+  const n = labels.length;
   let tp = 0;
   let fp = 0;
   let tn = 0;
   let fn = 0;
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < n; i++) {
     const predicted = (scores[i] as number) >= threshold;
     if (labels[i] === 1) {
       if (predicted) tp++;
@@ -131,20 +182,34 @@ export function binaryMetrics(
     } else if (predicted) fp++;
     else tn++;
   }
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
+  const sensitivity = ratio(tp, tp + fn);
+  const specificity = ratio(tn, tn + fp);
+  const anyNaN = hasNaN(scores);
+  const calibrated = allProbabilities(scores) ? calibrationUnchecked(labels, scores, CALIBRATION_BINS) : undefined;
   return {
-    count: labels.length,
+    count: n,
     threshold,
-    accuracy: (tp + tn) / labels.length,
+    accuracy: (tp + tn) / n,
     loss: binaryCrossEntropy(labels, scores),
-    sensitivity: tp + fn > 0 ? tp / (tp + fn) : Number.NaN,
-    specificity: tn + fp > 0 ? tn / (tn + fp) : Number.NaN,
+    sensitivity,
+    specificity,
     rocAuc: rocAuc(labels, scores),
     confusionMatrix: { tp, fp, tn, fn },
+    ppv: ratio(tp, tp + fp),
+    npv: ratio(tn, tn + fn),
+    f1: ratio(2 * tp, 2 * tp + fp + fn),
+    balancedAccuracy: (sensitivity + specificity) / 2,
+    prAuc: anyNaN ? Number.NaN : averagePrecisionUnchecked(labels, scores, positives),
+    brier: calibrated?.brier ?? Number.NaN,
+    ece: calibrated?.ece ?? Number.NaN,
     intervals: {
-      accuracy: wilsonInterval(tp + tn, labels.length),
+      accuracy: wilsonInterval(tp + tn, n),
       sensitivity: wilsonInterval(tp, tp + fn),
       specificity: wilsonInterval(tn, tn + fp),
       rocAuc: delongInterval(labels, scores).interval,
+      ppv: wilsonInterval(tp, tp + fp),
+      npv: wilsonInterval(tn, tn + fn),
     },
   };
 }

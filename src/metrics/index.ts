@@ -1,4 +1,10 @@
 export { binaryCrossEntropy, binaryMetrics, rocAuc } from './binary.js';
 export type { BinaryMetrics, ConfusionMatrix } from './binary.js';
+export { bootstrapAucInterval, BOOTSTRAP_AUC_DEFAULTS } from './bootstrap.js';
+export type { BootstrapAucOptions } from './bootstrap.js';
+export { calibration, CALIBRATION_BINS } from './calibration.js';
+export type { Calibration, CalibrationBin } from './calibration.js';
+export { averagePrecision, precisionRecallCurve, rocCurve, selectThreshold } from './curves.js';
+export type { OperatingPoint, PrecisionRecallCurve, RocCurve, ThresholdOptions } from './curves.js';
 export { delongInterval, wilsonInterval, Z95 } from './intervals.js';
 export type { Interval } from './intervals.js';

@@ -1,3 +1,5 @@
+import { checkLabelsAndScores, hasNaN } from './validate.js';
+
 /** z of a two-sided 95% normal interval. */
 export const Z95 = 1.959963984540054;
 
@@ -50,7 +52,11 @@ function sampleVariance(xs: ArrayLike<number>): number {
 /**
  * ROC AUC with DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988, computed with mid-ranks
  * as Sun & Xu 2014) and its 95% normal interval, clipped to [0, 1]. NaN unless both classes
- * are present.
+ * are present, or when a score is NaN. For a resampling interval without the normal
+ * approximation see {@link bootstrapAucInterval}.
+ *
+ * @throws {@link CtHemorrhageError} `SHAPE_MISMATCH` when the lengths differ, `EMPTY_DATASET`
+ * when there are no samples, `BAD_INPUT` for a label other than 0/1.
  *
  * @example
  * ```ts
@@ -63,12 +69,13 @@ export function delongInterval(
   scores: ArrayLike<number>,
   z = Z95,
 ): { auc: number; variance: number; interval: Interval } {
+  checkLabelsAndScores('delongInterval', labels, scores, 'any');
   const pos: number[] = [];
   const neg: number[] = [];
   for (let i = 0; i < labels.length; i++) (labels[i] === 1 ? pos : neg).push(scores[i] as number);
   const m = pos.length;
   const n = neg.length;
-  if (m === 0 || n === 0) return { auc: Number.NaN, variance: Number.NaN, interval: [Number.NaN, Number.NaN] };
+  if (m === 0 || n === 0 || hasNaN(scores)) return { auc: Number.NaN, variance: Number.NaN, interval: [Number.NaN, Number.NaN] };
   const all = midRanks([...pos, ...neg]);
   const posRanks = midRanks(pos);
   const negRanks = midRanks(neg);
