@@ -5,13 +5,13 @@ import type { RawImage } from '../preprocessing/index.js';
 import { applyWindow, WINDOW_PRESETS, type CtWindow, type WindowPresetName } from '../windowing/index.js';
 import {
   CT_PHANTOM_DEFAULTS,
-  generateCtPhantoms,
   HEMORRHAGE_KINDS,
   PHANTOM_HEAD_RADIUS,
   type CtPhantomOptions,
   type HemorrhageKind,
   type PhantomRange,
-} from './ct-phantom.js';
+} from './ct-options.js';
+import { generateCtPhantoms } from './ct-phantom.js';
 
 /** Options of {@link generatePhantoms}. Every option has its default in {@link PHANTOM_DEFAULTS}. */
 export interface PhantomOptions {
