@@ -149,6 +149,20 @@ function trainingSets(
   return { trainSet, valSet };
 }
 
+/**
+ * Lets timers and I/O run (UI frames in a browser, test runners' and workers' messages in
+ * Node) at most every `YIELD_MS` ms of training; `await` alone only drains microtasks.
+ */
+const YIELD_MS = 50;
+function makeYielder(): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < YIELD_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    last = Date.now();
+  };
+}
+
 function improved(monitor: MonitorName, value: number, best: number, minDelta: number): boolean {
   if (Number.isNaN(value)) return false;
   const higherIsBetter = monitor === 'acc' || monitor === 'val_acc' || monitor === 'val_auc';
@@ -237,6 +251,7 @@ export async function train(
     let wait = 0;
     let stoppedEarly = false;
     await callbacks.onTrainBegin?.();
+    const yieldNow = makeYielder();
 
     for (let epoch = 0; epoch < epochs; epoch++) {
       await callbacks.onEpochBegin?.(epoch);
@@ -244,6 +259,7 @@ export async function train(
       let lossSum = 0;
       let correctSum = 0;
       for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+        await yieldNow();
         if (options.signal?.aborted) break;
         const batchIdx = order.slice(start, start + batchSize);
         await callbacks.onBatchBegin?.(batch, { batch, size: batchIdx.length });
