@@ -1,6 +1,7 @@
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { loadModel } from '../../node/io/index.js';
+import { readTrainHistory, writeReport } from '../../node/report/index.js';
 import { requiredFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadCliData } from '../data.js';
@@ -18,6 +19,7 @@ export const evaluateCommand: Command = {
     ...DATA_OPTIONS,
     threshold: THRESHOLD_OPTION,
     json: { type: 'boolean', help: 'Print the metrics as JSON' },
+    report: { type: 'string', value: 'dir', help: 'Also write report.md, report.json and PNG plots to this folder' },
     backend: BACKEND_OPTION,
   },
   async run(values) {
@@ -38,6 +40,22 @@ export const evaluateCommand: Command = {
       } else {
         io.out(`${info.architecture} on ${dataDir} (${result.count} images, all of them; split is up to you):`);
         io.out(formatMetrics(result, info.preprocessing.classNames));
+      }
+      if (typeof values.report === 'string') {
+        const history = await readTrainHistory(modelDir);
+        const [neg, pos] = info.preprocessing.classNames;
+        const positives = samples.filter((s) => s.label === 1).length;
+        const { files } = await writeReport(values.report, {
+          evaluation: result,
+          modelInfo: info,
+          parameterCount: model.countParams(),
+          ...(history ? { history } : {}),
+          dataset:
+            `${samples.length} labelled images from ${dataDir} (${positives} ${pos}, ${samples.length - positives} ${neg}` +
+            `${skipped.length > 0 ? `; ${skipped.length} unreadable files skipped` : ''}). Model: ${modelDir}.`,
+          split: 'None: every image of the data was evaluated. Whether the model saw any of them (or other slices of the same patients) in training is up to you; only unseen patients give honest numbers.',
+        });
+        io.err(`report: wrote ${files.length} files to ${values.report}`);
       }
       return 0;
     } finally {

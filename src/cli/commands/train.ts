@@ -5,6 +5,7 @@ import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
 import { saveModel } from '../../node/io/index.js';
+import { writeModelCard } from '../../node/report/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { generatePhantoms } from '../../phantom/index.js';
 import { stratifiedGroupSplit } from '../../data/index.js';
@@ -140,6 +141,28 @@ export const trainCommand: Command = {
       await saveModel(model, out);
       io.err(`saved model to ${out}`);
       const result = await evaluate(model, valSet);
+      const groupCount = new Set(data.map((s) => s.group).filter((g) => g !== undefined)).size;
+      await writeModelCard(out, {
+        modelInfo: getModelInfo(model),
+        parameterCount: model.countParams(),
+        data: {
+          source: typeof values.data === 'string' ? `Labelled images from ${values.data}` : `${data.length} generated phantom slices (seed ${seed}); not real CT`,
+          count: data.length,
+          positives: data.filter((s) => s.label === 1).length,
+          ...(groupCount > 0 ? { groups: groupCount } : {}),
+        },
+        split:
+          `Stratified split by label, grouped where groups are known (seed ${seed}): ${trainSet.length} training and ` +
+          `${valSet.length} validation images (validation share ${validationSplit}).` +
+          (patience > 0
+            ? ` The validation images chose the best epoch (early stopping patience ${patience}), so their metrics are somewhat optimistic; evaluate on a separate test set.`
+            : ''),
+        metrics: result,
+        metricsOn: `the validation split (${valSet.length} images, groups held out)`,
+        training: { epochs, 'batch size': batchSize, 'learning rate': learningRate, optimizer: 'Adam', patience, 'class weight': classWeight, augment: augmentName, seed, backend: backend.name },
+        history,
+      });
+      io.err(`wrote MODEL_CARD.md and history.json to ${out}`);
       io.out(`validation (${valSet.length} images, groups held out):`);
       io.out(formatMetrics(result, getModelInfo(model).preprocessing.classNames));
       return 0;

@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { AUGMENT_PRESETS } from '../../augment/index.js';
+import { crossValidate } from '../../crossval/index.js';
+import type { LabeledImage } from '../../data/index.js';
+import { CtHemorrhageError } from '../../errors/index.js';
+import { getModelInfo, type ModelInfo } from '../../metadata/index.js';
+import { buildModel, type ArchitectureName } from '../../models/index.js';
+import { createTrainingWorkers } from '../../node/parallel/index.js';
+import { writeReport } from '../../node/report/index.js';
+import { generatePhantoms } from '../../phantom/index.js';
+import { numberFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../args.js';
+import { useBackend } from '../backend.js';
+import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
+import { formatLogs, formatMetrics } from '../format.js';
+import { consoleOutput } from '../output.js';
+import { trainCommand } from './train.js';
+
+const t = trainCommand.options;
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
+export const crossvalCommand: Command = {
+  name: 'crossval',
+  usage: 'crossval [--data <dir|csv>] [--folds <k>] [--report <dir>] [options]',
+  summary:
+    'Grouped, stratified k-fold cross-validation: trains a fresh CNN per fold on the other folds, scores the\n' +
+    'held-out fold, and prints per-fold and pooled out-of-fold metrics. Without --data it uses generated phantoms.',
+  options: {
+    ...DATA_OPTIONS,
+    windows: WINDOWS_OPTION,
+    folds: { type: 'string', value: 'k', help: 'Folds (each class needs at least k groups)', default: '5' },
+    report: { type: 'string', value: 'dir', help: 'Write report.md, report.json and PNG plots to this folder' },
+    arch: t.arch as Command['options'][string],
+    size: t.size as Command['options'][string],
+    epochs: t.epochs as Command['options'][string],
+    'batch-size': t['batch-size'] as Command['options'][string],
+    'learning-rate': t['learning-rate'] as Command['options'][string],
+    seed: { type: 'string', value: 'n', help: 'Seed of the folds, weights, inner split, shuffling and dropout', default: '42' },
+    patience: t.patience as Command['options'][string],
+    'validation-split': {
+      type: 'string',
+      value: 'f',
+      help: "Share of each fold's training images held out for early stopping (grouped, stratified); 0 for none",
+      default: '0.2',
+    },
+    'class-weight': t['class-weight'] as Command['options'][string],
+    augment: t.augment as Command['options'][string],
+    threads: t.threads as Command['options'][string],
+    phantoms: t.phantoms as Command['options'][string],
+    threshold: THRESHOLD_OPTION,
+    backend: t.backend as Command['options'][string],
+  },
+  async run(values) {
+    const io = consoleOutput();
+    const arch = String(values.arch) as ArchitectureName;
+    if (arch !== 'simple' && arch !== 'larger') {
+      throw new CtHemorrhageError('BAD_INPUT', `--arch must be simple or larger; got "${arch}".`, { option: 'arch', received: arch });
+    }
+    const folds = numberFlag(values, 'folds', (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
+    const size = numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'an integer >= 16');
+    const epochs = numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+    const batchSize = numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+    const learningRate = numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0');
+    const seed = numberFlag(values, 'seed', Number.isInteger, 'an integer');
+    const patience = numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+    const validationSplit = numberFlag(values, 'validation-split', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+    const phantoms = numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10');
+    const classWeight = String(values['class-weight']);
+    if (classWeight !== 'balanced' && classWeight !== 'none') {
+      throw new CtHemorrhageError('BAD_INPUT', `--class-weight must be balanced or none; got "${classWeight}".`, {
+        option: 'class-weight',
+        received: classWeight,
+      });
+    }
+    const augmentName = String(values.augment);
+    if (augmentName !== 'none' && !(augmentName in AUGMENT_PRESETS)) {
+      throw new CtHemorrhageError('BAD_INPUT', `--augment must be none, ct or reference; got "${augmentName}".`, {
+        option: 'augment',
+        received: augmentName,
+      });
+    }
+    const augment = augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS];
+    const threshold = thresholdFlag(values);
+    const threadsFlag = String(values.threads);
+    const threads =
+      threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1');
+    const backend = await useBackend(values.backend, true, io, threads);
+    let data: LabeledImage[];
+    const hu = typeof values.windows === 'string';
+    if (typeof values.data === 'string') {
+      data = await loadCliData(values, values.data, io);
+    } else {
+      io.err(`data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed})`);
+      data = generatePhantoms({ count: phantoms, size, seed, units: hu ? 'hu' : 'pixels' });
+    }
+    const windows = modelWindows(values, data);
+
+    let info: ModelInfo | undefined;
+    let parameterCount = 0;
+    let currentFold = 0;
+    const build = (fold: number): tfl.LayersModel => {
+      currentFold = fold;
+      const model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });
+      info ??= getModelInfo(model);
+      parameterCount = model.countParams();
+      return model;
+    };
+    const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
+    const started = Date.now();
+    try {
+      const cv = await crossValidate(build, data, {
+        folds,
+        seed,
+        ...threshold,
+        train: {
+          epochs,
+          batchSize,
+          learningRate,
+          patience,
+          validationSplit,
+          ...(augment ? { augment } : {}),
+          ...(workers ? { workers } : {}),
+          ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+          callbacks: {
+            onEpochEnd: (epoch, logs) => io.err(`fold ${currentFold + 1}/${folds} epoch ${epoch + 1}/${epochs} ${formatLogs(logs ?? {})}`),
+          },
+        },
+        onFold: (r) =>
+          io.err(
+            `fold ${r.fold + 1}/${folds}: ${r.trainCount} train, ${r.testCount} held out; AUC ${f3(r.metrics.rocAuc)}, ` +
+              `accuracy ${f3(r.metrics.accuracy)}; ${r.history.epoch.length} epochs, best ${r.history.bestEpoch + 1}`,
+          ),
+      });
+      const classNames = (info as ModelInfo).preprocessing.classNames;
+      io.out(`pooled out-of-fold (${cv.pooled.count} images, ${folds} folds, groups kept whole):`);
+      io.out(formatMetrics(cv.pooled, classNames));
+      io.out(`fold AUC     ${f3(cv.meanAuc)} ± ${f3(cv.sdAuc)} (mean ± sd over ${folds} folds)`);
+      io.err(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (typeof values.report === 'string') {
+        const positives = data.filter((s) => s.label === 1).length;
+        const groups = new Set(data.map((s) => s.group).filter((g) => g !== undefined)).size;
+        const { files } = await writeReport(values.report, {
+          crossValidation: cv,
+          modelInfo: info as ModelInfo,
+          parameterCount,
+          dataset:
+            (typeof values.data === 'string' ? `Labelled images from ${values.data}` : `Generated phantom slices (seed ${seed}); not real CT`) +
+            `: ${data.length} images (${positives} ${classNames[1]}, ${data.length - positives} ${classNames[0]}${groups > 0 ? `, ${groups} groups` : ''}).`,
+          split:
+            `${folds}-fold cross-validation, stratified by label and grouped by the data's groups (seed ${seed}). ` +
+            (validationSplit > 0
+              ? `Inside each fold, ${validationSplit} of the training images (grouped, stratified) were held out to pick the best epoch (patience ${patience}).`
+              : 'No inner validation split: each fold trained for every epoch.'),
+          training: {
+            epochs,
+            'batch size': batchSize,
+            'learning rate': learningRate,
+            optimizer: 'Adam',
+            patience,
+            'inner validation split': validationSplit,
+            'class weight': classWeight,
+            augment: augmentName,
+            seed,
+            backend: backend.name,
+          },
+        });
+        io.err(`report: wrote ${files.length} files to ${values.report}`);
+      }
+      return 0;
+    } finally {
+      await workers?.terminate();
+      tf.disposeVariables();
+    }
+  },
+};
