@@ -67,8 +67,71 @@ export type {
 export { evaluate } from './evaluator/index.js';
 export type { EvaluateOptions, Evaluation } from './evaluator/index.js';
 
-export { binaryCrossEntropy, binaryMetrics, delongInterval, rocAuc, wilsonInterval, Z95 } from './metrics/index.js';
-export type { BinaryMetrics, ConfusionMatrix, Interval } from './metrics/index.js';
+export { crossValidate, CROSS_VALIDATE_DEFAULTS } from './crossval/index.js';
+export type { CrossValidateOptions, CrossValidation, FoldResult } from './crossval/index.js';
+
+export {
+  calibrationSpec,
+  confusionMatrixSpec,
+  DISCLAIMER,
+  foldRocSpec,
+  metricEntries,
+  MODEL_CARD_LIMITS,
+  modelCardMarkdown,
+  PLOT_DEFAULTS,
+  precisionRecallSpec,
+  reportMarkdown,
+  reportPlots,
+  reportSummary,
+  rocSpec,
+  trainingCurvesSpec,
+} from './report/index.js';
+export type {
+  FoldScores,
+  FoldSummary,
+  MetricEntry,
+  ModelCardInput,
+  PlotOptions,
+  ReportImage,
+  ReportInput,
+  ReportMarkdownOptions,
+  ReportPlot,
+  ReportSection,
+  ReportSummary,
+  RocSpecOptions,
+  ScoredMetrics,
+  TrainHistoryLike,
+  VegaLiteSpec,
+} from './report/index.js';
+
+export {
+  averagePrecision,
+  binaryCrossEntropy,
+  binaryMetrics,
+  bootstrapAucInterval,
+  BOOTSTRAP_AUC_DEFAULTS,
+  calibration,
+  CALIBRATION_BINS,
+  delongInterval,
+  precisionRecallCurve,
+  rocAuc,
+  rocCurve,
+  selectThreshold,
+  wilsonInterval,
+  Z95,
+} from './metrics/index.js';
+export type {
+  BinaryMetrics,
+  BootstrapAucOptions,
+  Calibration,
+  CalibrationBin,
+  ConfusionMatrix,
+  Interval,
+  OperatingPoint,
+  PrecisionRecallCurve,
+  RocCurve,
+  ThresholdOptions,
+} from './metrics/index.js';
 
 export { createPredictor, loadPredictor } from './predictor/index.js';
 export type { Prediction, PredictInput, Predictor, PredictorOptions } from './predictor/index.js';
@@ -84,6 +147,9 @@ export {
   PHANTOM_TISSUE_HU,
 } from './phantom/index.js';
 export type { CtPhantom, CtPhantomOptions, CtPhantomsOptions, HemorrhageKind, PhantomOptions, PhantomRange } from './phantom/index.js';
+
+export { encodeOverlayPng, GRAD_CAM_DEFAULTS, GRAD_CAM_LAYER_CLASSES, gradCam, heatmapOverlay, OVERLAY_DEFAULTS, overlayBase } from './explain/index.js';
+export type { GradCamOptions, GradCamResult, HeatmapColormap, OverlayImage, OverlayOptions } from './explain/index.js';
 
 export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './wasm-training/index.js';
 

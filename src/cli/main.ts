@@ -1,12 +1,14 @@
 import { CtHemorrhageError } from '../errors/index.js';
 import { VERSION } from '../version/index.js';
 import { commandHelp, parseCommandArgs, type Command } from './args.js';
+import { crossvalCommand } from './commands/crossval.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { explainCommand } from './commands/explain.js';
 import { phantomsCommand } from './commands/phantoms.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: readonly Command[] = [trainCommand, evaluateCommand, predictCommand, phantomsCommand];
+const COMMANDS: readonly Command[] = [trainCommand, evaluateCommand, crossvalCommand, predictCommand, explainCommand, phantomsCommand];
 
 function mainHelp(): string {
   return [
