@@ -12,8 +12,9 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   usage: 'evaluate --model <dir> --data <dir|csv> [options]',
   summary:
-    'Evaluates a saved model on a labelled image folder with the preprocessing saved in the model,\n' +
-    'and prints accuracy, ROC AUC, sensitivity, specificity, loss and the confusion matrix.',
+    'Evaluates a saved model on a labelled dataset with the preprocessing saved in the model, and prints\n' +
+    'accuracy, ROC AUC, sensitivity, specificity, PPV, NPV (with 95% intervals), PR AUC, F1, balanced\n' +
+    'accuracy, Brier score, calibration error and the confusion matrix; --report writes plots and report.md.',
   options: {
     model: { type: 'string', value: 'dir', help: 'Saved model folder (required)' },
     ...DATA_OPTIONS,
