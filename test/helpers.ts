@@ -60,3 +60,17 @@ export async function writeFolder(root: string, name: string, files: Record<stri
   }
   return dir;
 }
+
+/** Runs the built CLI (`dist/cli.js`) with `args`; never throws, returns the exit code and output. */
+export async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliPath, ...args], { timeout: 300_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { AUGMENT_PRESETS } from '../../augment/index.js';
 import { crossValidate } from '../../crossval/index.js';
 import type { LabeledImage } from '../../data/index.js';
-import { CtHemorrhageError } from '../../errors/index.js';
 import { getModelInfo, type ModelInfo } from '../../metadata/index.js';
-import { buildModel, type ArchitectureName } from '../../models/index.js';
+import { buildModel } from '../../models/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { writeReport } from '../../node/report/index.js';
 import { generatePhantoms } from '../../phantom/index.js';
@@ -13,6 +11,7 @@ import { numberFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../ar
 import { useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
+import { trainingFlags } from '../training-flags.js';
 import { consoleOutput } from '../output.js';
 import { trainCommand } from './train.js';
 
@@ -52,38 +51,11 @@ export const crossvalCommand: Command = {
   },
   async run(values) {
     const io = consoleOutput();
-    const arch = String(values.arch) as ArchitectureName;
-    if (arch !== 'simple' && arch !== 'larger') {
-      throw new CtHemorrhageError('BAD_INPUT', `--arch must be simple or larger; got "${arch}".`, { option: 'arch', received: arch });
-    }
+    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augment, augmentName, threads } =
+      trainingFlags(values);
     const folds = numberFlag(values, 'folds', (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
-    const size = numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'an integer >= 16');
-    const epochs = numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-    const batchSize = numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-    const learningRate = numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0');
-    const seed = numberFlag(values, 'seed', Number.isInteger, 'an integer');
-    const patience = numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
     const validationSplit = numberFlag(values, 'validation-split', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
-    const phantoms = numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10');
-    const classWeight = String(values['class-weight']);
-    if (classWeight !== 'balanced' && classWeight !== 'none') {
-      throw new CtHemorrhageError('BAD_INPUT', `--class-weight must be balanced or none; got "${classWeight}".`, {
-        option: 'class-weight',
-        received: classWeight,
-      });
-    }
-    const augmentName = String(values.augment);
-    if (augmentName !== 'none' && !(augmentName in AUGMENT_PRESETS)) {
-      throw new CtHemorrhageError('BAD_INPUT', `--augment must be none, ct or reference; got "${augmentName}".`, {
-        option: 'augment',
-        received: augmentName,
-      });
-    }
-    const augment = augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS];
     const threshold = thresholdFlag(values);
-    const threadsFlag = String(values.threads);
-    const threads =
-      threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1');
     const backend = await useBackend(values.backend, true, io, threads);
     let data: LabeledImage[];
     const hu = typeof values.windows === 'string';

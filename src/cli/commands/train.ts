@@ -1,20 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabeledImage } from '../../data/index.js';
-import { AUGMENT_PRESETS } from '../../augment/index.js';
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
-import { buildModel, CNN_DEFAULTS, type ArchitectureName } from '../../models/index.js';
+import { buildModel, CNN_DEFAULTS } from '../../models/index.js';
 import { saveModel } from '../../node/io/index.js';
 import { writeModelCard } from '../../node/report/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { generatePhantoms } from '../../phantom/index.js';
 import { stratifiedGroupSplit } from '../../data/index.js';
 import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
-import { CtHemorrhageError } from '../../errors/index.js';
 import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
+import { trainingFlags } from '../training-flags.js';
 import { consoleOutput, type Output } from '../output.js';
 
 /** Size of the embedded phantom data set used when `--data` is not given. */
@@ -63,36 +62,9 @@ export const trainCommand: Command = {
   async run(values) {
     const io = consoleOutput();
     const out = requiredFlag(values, 'out', 'train');
-    const arch = String(values.arch) as ArchitectureName;
-    if (arch !== 'simple' && arch !== 'larger') {
-      throw new CtHemorrhageError('BAD_INPUT', `--arch must be simple or larger; got "${arch}".`, { option: 'arch', received: arch });
-    }
-    const size = numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'an integer >= 16');
-    const epochs = numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-    const batchSize = numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
-    const learningRate = numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0');
-    const seed = numberFlag(values, 'seed', Number.isInteger, 'an integer');
-    const patience = numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augment, augmentName, threads } =
+      trainingFlags(values);
     const validationSplit = numberFlag(values, 'validation-split', (n) => n > 0 && n < 1, 'a number in (0, 1)');
-    const phantoms = numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10');
-    const classWeight = String(values['class-weight']);
-    if (classWeight !== 'balanced' && classWeight !== 'none') {
-      throw new CtHemorrhageError('BAD_INPUT', `--class-weight must be balanced or none; got "${classWeight}".`, {
-        option: 'class-weight',
-        received: classWeight,
-      });
-    }
-    const augmentName = String(values.augment);
-    if (augmentName !== 'none' && !(augmentName in AUGMENT_PRESETS)) {
-      throw new CtHemorrhageError('BAD_INPUT', `--augment must be none, ct or reference; got "${augmentName}".`, {
-        option: 'augment',
-        received: augmentName,
-      });
-    }
-    const augment = augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS];
-    const threadsFlag = String(values.threads);
-    const threads =
-      threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1');
     const backend = await useBackend(values.backend, true, io, threads);
     const data = await loadData(values, phantoms, size, seed, io);
     const windows = modelWindows(values, data);
