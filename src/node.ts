@@ -37,6 +37,7 @@ export type { TrainingWorkers, TrainingWorkersOptions } from './node/parallel/in
 export {
   HISTORY_JSON,
   MODEL_CARD_MD,
+  PLOT_PACKAGES,
   readTrainHistory,
   renderPlot,
   RENDER_PLOT_DEFAULTS,

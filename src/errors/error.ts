@@ -10,6 +10,8 @@
  * - `MODEL_FORMAT`: a model folder or model metadata is missing, corrupt or incompatible.
  * - `BACKEND_NOT_READY`: no usable TensorFlow.js backend is registered.
  * - `EMPTY_DATASET`: a dataset (or one class of it) holds no samples.
+ * - `MISSING_DEPENDENCY`: an optional peer package a feature needs (plots: vega, vega-lite,
+ *   resvg-wasm, a font) is not installed; the message gives the install command.
  */
 export type CtHemorrhageErrorCode =
   | 'BAD_INPUT'
@@ -19,7 +21,8 @@ export type CtHemorrhageErrorCode =
   | 'FILE_NOT_FOUND'
   | 'MODEL_FORMAT'
   | 'BACKEND_NOT_READY'
-  | 'EMPTY_DATASET';
+  | 'EMPTY_DATASET'
+  | 'MISSING_DEPENDENCY';
 
 /** Structured facts that travel with an error (the file, option or value concerned). */
 export interface CtHemorrhageErrorDetails {

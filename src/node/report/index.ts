@@ -1,4 +1,4 @@
-export { renderPlot, RENDER_PLOT_DEFAULTS } from './render.js';
+export { PLOT_PACKAGES, renderPlot, RENDER_PLOT_DEFAULTS } from './render.js';
 export type { RenderPlotOptions } from './render.js';
 export {
   HISTORY_JSON,

@@ -18,6 +18,34 @@ export const RENDER_PLOT_DEFAULTS = Object.freeze({ format: 'png' as const, scal
 const FONT_FILES = ['dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'];
 const FONT_FAMILY = 'DejaVu Sans';
 
+/** The optional peer packages plots need, as one install command. */
+export const PLOT_PACKAGES = 'vega@6.2.0 vega-lite@6.4.3 @resvg/resvg-wasm@2.6.2 dejavu-fonts-ttf@2.37.3';
+
+/** True when `error`, or an error it wraps (loaders and test runners wrap), is "module not found". */
+function isModuleNotFound(error: unknown): boolean {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+  }
+  return false;
+}
+
+/** Runs `load`; a missing package becomes a `MISSING_DEPENDENCY` error that says what to install. */
+async function optional<T>(what: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (cause) {
+    if (!isModuleNotFound(cause)) throw cause;
+    throw new CtHemorrhageError(
+      'MISSING_DEPENDENCY',
+      `Plots need ${what}, an optional peer dependency of ct-hemorrhage that is not installed. ` +
+        `Run: npm install ${PLOT_PACKAGES}`,
+      { expected: PLOT_PACKAGES },
+      { cause },
+    );
+  }
+}
+
 type Resvg = typeof import('@resvg/resvg-wasm');
 let resvgReady: Promise<{ resvg: Resvg; fonts: Uint8Array[] }> | undefined;
 
@@ -25,9 +53,11 @@ let resvgReady: Promise<{ resvg: Resvg; fonts: Uint8Array[] }> | undefined;
 function loadResvg(): Promise<{ resvg: Resvg; fonts: Uint8Array[] }> {
   resvgReady ??= (async () => {
     const require = createRequire(import.meta.url);
-    const resvg = await import('@resvg/resvg-wasm');
+    const resvg = await optional('@resvg/resvg-wasm', () => import('@resvg/resvg-wasm'));
     await resvg.initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
-    const fonts = await Promise.all(FONT_FILES.map(async (f) => new Uint8Array(await readFile(require.resolve(f)))));
+    const fonts = await optional('dejavu-fonts-ttf', () =>
+      Promise.all(FONT_FILES.map(async (f) => new Uint8Array(await readFile(require.resolve(f))))),
+    );
     return { resvg, fonts };
   })().catch((error: unknown) => {
     resvgReady = undefined;
@@ -38,7 +68,7 @@ function loadResvg(): Promise<{ resvg: Resvg; fonts: Uint8Array[] }> {
 
 /** Compiles a Vega-Lite spec and renders it to SVG markup with headless Vega. */
 async function toSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+  const [vl, vega] = await optional('vega and vega-lite', () => Promise.all([import('vega-lite'), import('vega')]));
   let compiled;
   try {
     compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
