@@ -4,7 +4,6 @@
 //   npm run docs:gradcam-head-ct [-- --epochs 60 --seed 42]
 import * as tf from '@tensorflow/tfjs-core';
 import { Jimp } from 'jimp';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AUGMENT_PRESETS } from '../src/augment/index.js';
@@ -12,20 +11,16 @@ import type { LabeledImage } from '../src/data/index.js';
 import { stratifiedGroupSplit } from '../src/data/index.js';
 import { gradCam, heatmapOverlay, overlayBase } from '../src/explain/index.js';
 import { buildLargerCnn } from '../src/models/index.js';
-import { selectBackend } from '../src/node/backend/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
-import { createTrainingWorkers } from '../src/node/parallel/index.js';
 import { train } from '../src/trainer/index.js';
+import { startTraining } from './training-setup.js';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '60' }, seed: { type: 'string', default: '42' } } });
 const seed = Number(values.seed);
 const out = fileURLToPath(new URL('../docs/report-head-ct/gradcam-held-out.png', import.meta.url));
 const started = performance.now();
 
-const backend = await selectBackend({ training: true });
-const threads = backend.name === 'wasm' ? availableParallelism() : 1;
-const workerScript = new URL('../dist/train-worker.js', import.meta.url);
-const workers = threads > 1 ? await createTrainingWorkers({ threads: threads - 1, workerScript }) : undefined;
+const { workers } = await startTraining();
 const { samples } = await loadImageFolder(fileURLToPath(new URL('../../shared/data/head_ct', import.meta.url)));
 const split = stratifiedGroupSplit(
   samples.map((s) => s.label),

@@ -2,15 +2,13 @@
 // channels) and evaluates it on 200 unseen phantoms; exits 1 when ROC AUC < 0.95.
 //   npm run check:phantom-auc [-- --size 128 --epochs 15 --train 1000 --test 200 --seed 1 --kinds all]
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { evaluate } from '../src/evaluator/index.js';
 import { buildLargerCnn } from '../src/models/index.js';
-import { selectBackend } from '../src/node/backend/index.js';
-import { createTrainingWorkers } from '../src/node/parallel/index.js';
 import { generatePhantoms, HEMORRHAGE_KINDS } from '../src/phantom/index.js';
 import { train } from '../src/trainer/index.js';
 import { DEFAULT_WINDOW_STACK } from '../src/windowing/index.js';
+import { startTraining } from './training-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,10 +24,7 @@ const size = Number(values.size);
 const seed = Number(values.seed);
 const started = performance.now();
 
-const backend = await selectBackend({ training: true });
-const workerScript = new URL('../dist/train-worker.js', import.meta.url);
-const threads = backend.name === 'wasm' ? availableParallelism() : 1;
-const workers = threads > 1 ? await createTrainingWorkers({ threads: threads - 1, workerScript }) : undefined;
+const { backend, threads, workers } = await startTraining();
 console.log(`backend ${backend.name}, ${threads} thread(s)`);
 
 // All five hemorrhage kinds by default (--kinds intraparenchymal,subdural,...). Training and

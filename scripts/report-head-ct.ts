@@ -4,17 +4,15 @@
 // bootstrap band, ROC per fold, precision-recall, calibration, confusion matrix, training curves).
 //   npm run report:head-ct [-- --size 128 --epochs 100 --patience 15 --folds 5 --seed 42 --augment ct --out docs/report-head-ct]
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AUGMENT_PRESETS } from '../src/augment/index.js';
 import { crossValidate } from '../src/crossval/index.js';
 import { getModelInfo, type ModelInfo } from '../src/metadata/index.js';
 import { buildLargerCnn } from '../src/models/index.js';
-import { selectBackend } from '../src/node/backend/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
-import { createTrainingWorkers } from '../src/node/parallel/index.js';
 import { writeReport } from '../src/node/report/index.js';
+import { startTraining } from './training-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,10 +41,7 @@ const augment = augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName
 if (augmentName !== 'none' && !augment) throw new Error(`--augment must be none, ct or reference; got ${augmentName}`);
 const started = performance.now();
 
-const backend = await selectBackend({ training: true });
-const workerScript = new URL('../dist/train-worker.js', import.meta.url);
-const threads = backend.name === 'wasm' ? availableParallelism() : 1;
-const workers = threads > 1 ? await createTrainingWorkers({ threads: threads - 1, workerScript }) : undefined;
+const { backend, threads, workers } = await startTraining();
 console.log(`backend ${backend.name}, ${threads} thread(s)`);
 
 // Read from the shared folder beside the repository; the report names it relatively.

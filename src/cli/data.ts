@@ -1,6 +1,7 @@
 import type { LabeledImage } from '../data/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { formatSkipped, loadImageFolder, type DicomGroupBy, type SkippedFile } from '../node/data/index.js';
+import { generatePhantoms } from '../phantom/index.js';
 import { isHuImage } from '../preprocessing/index.js';
 import { DEFAULT_WINDOW_STACK, parseWindowSpec, type WindowSpec } from '../windowing/index.js';
 import { numberFlag, type OptionSpec } from './args.js';
@@ -81,4 +82,21 @@ export function modelWindows(values: Record<string, unknown>, data: readonly Lab
     );
   }
   return chosen ?? (hu ? [...DEFAULT_WINDOW_STACK] : undefined);
+}
+
+/** `--data` as the data flags say, or (without it) generated phantoms, in HU when `--windows` is given. */
+export async function loadTrainingData(
+  values: Record<string, unknown>,
+  phantoms: number,
+  size: number,
+  seed: number,
+  io: Output,
+): Promise<LabeledImage[]> {
+  if (typeof values.data === 'string') return loadCliData(values, values.data, io);
+  const hu = typeof values.windows === 'string';
+  io.err(
+    `data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed}, ` +
+      `${hu ? 'in HU' : 'brain window, 8-bit'})`,
+  );
+  return generatePhantoms({ count: phantoms, size, seed, units: hu ? 'hu' : 'pixels' });
 }

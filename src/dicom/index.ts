@@ -1,5 +1,5 @@
-export { isDicom, readDicom } from './read.js';
-export type { DicomMeta, DicomSlice, ReadDicomOptions } from './read.js';
+export { isDicom, readDicom, readDicomIds } from './read.js';
+export type { DicomIds, DicomMeta, DicomSlice, ReadDicomOptions } from './read.js';
 export { writeDicom } from './write.js';
 export type { DicomWriteOptions } from './write.js';
 export { dicomUid } from './uid.js';

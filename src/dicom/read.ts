@@ -375,11 +375,7 @@ function windowsOf(ds: DataSet): CtWindow[] {
  */
 export function readDicom(bytes: Uint8Array | ArrayBuffer, options: ReadDicomOptions = {}): DicomSlice {
   const ctx = new Context(options);
-  const b = asBytes(bytes);
-  if (b.length === 0) {
-    throw ctx.error('DECODE_FAILED', `Could not read ${ctx.name}: it is empty (0 bytes). Give the bytes of a DICOM (.dcm) file.`);
-  }
-  const layout = layoutOf(b, ctx);
+  const layout = layoutOf(nonEmpty(bytes, ctx), ctx);
   const ds = parse(layout, ctx);
   try {
     return toSlice(ds, layout, ctx);
@@ -387,6 +383,41 @@ export function readDicom(bytes: Uint8Array | ArrayBuffer, options: ReadDicomOpt
     if (thrown instanceof CtHemorrhageError) throw thrown;
     throw ctx.corrupt(thrown);
   }
+}
+
+function nonEmpty(bytes: Uint8Array | ArrayBuffer, ctx: Context): Uint8Array {
+  const b = asBytes(bytes);
+  if (b.length === 0) {
+    throw ctx.error('DECODE_FAILED', `Could not read ${ctx.name}: it is empty (0 bytes). Give the bytes of a DICOM (.dcm) file.`);
+  }
+  return b;
+}
+
+/** The identifiers that group slices. */
+export type DicomIds = Pick<DicomMeta, 'patientId' | 'studyInstanceUid' | 'seriesInstanceUid' | 'sopInstanceUid'>;
+
+function idsOf(ds: DataSet): DicomIds {
+  return {
+    patientId: text(ds, 'x00100020'),
+    studyInstanceUid: text(ds, 'x0020000d'),
+    seriesInstanceUid: text(ds, 'x0020000e'),
+    sopInstanceUid: text(ds, 'x00080018'),
+  };
+}
+
+/**
+ * Reads only the identifiers of a DICOM file (PatientID, Study/Series/SOP Instance UIDs),
+ * without decoding its pixels: what dataset listing needs to match labels and group slices.
+ * Throws as {@link readDicom} for bytes that are not DICOM.
+ *
+ * @example
+ * ```ts
+ * readDicomIds(bytes).patientId; // 'ANON123'
+ * ```
+ */
+export function readDicomIds(bytes: Uint8Array | ArrayBuffer, options: ReadDicomOptions = {}): DicomIds {
+  const ctx = new Context(options);
+  return idsOf(parse(layoutOf(nonEmpty(bytes, ctx), ctx), ctx));
 }
 
 function toSlice(ds: DataSet, layout: Layout, ctx: Context): DicomSlice {
@@ -504,10 +535,7 @@ function toSlice(ds: DataSet, layout: Layout, ctx: Context): DicomSlice {
   const spacing = vector(ds, 'x00280030', 2);
   const instanceNumber = number(ds, 'x00200013');
   const meta: DicomMeta = {
-    patientId: text(ds, 'x00100020'),
-    studyInstanceUid: text(ds, 'x0020000d'),
-    seriesInstanceUid: text(ds, 'x0020000e'),
-    sopInstanceUid: text(ds, 'x00080018'),
+    ...idsOf(ds),
     modality: text(ds, 'x00080060'),
     instanceNumber,
     imagePositionPatient: position as [number, number, number] | undefined,

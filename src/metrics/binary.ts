@@ -81,6 +81,23 @@ export interface BinaryMetrics {
 
 const EPSILON = 1e-7;
 
+/** Confusion counts at `threshold` (a score at or above it is positive); inputs unchecked. */
+export function confusionAt(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): ConfusionMatrix {
+  let tp = 0;
+  let fp = 0;
+  let tn = 0;
+  let fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const predicted = (scores[i] as number) >= threshold;
+    if (labels[i] === 1) {
+      if (predicted) tp++;
+      else fn++;
+    } else if (predicted) fp++;
+    else tn++;
+  }
+  return { tp, fp, tn, fn };
+}
+
 /**
  * Mean binary cross-entropy of probabilities `scores` against 0/1 `labels`.
  *
@@ -170,18 +187,7 @@ export function binaryMetrics(
 ): BinaryMetrics {
   const positives = checkLabelsAndScores('binaryMetrics', labels, scores, 'any');
   const n = labels.length;
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (let i = 0; i < n; i++) {
-    const predicted = (scores[i] as number) >= threshold;
-    if (labels[i] === 1) {
-      if (predicted) tp++;
-      else fn++;
-    } else if (predicted) fp++;
-    else tn++;
-  }
+  const { tp, fp, tn, fn } = confusionAt(labels, scores, threshold);
   const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
   const sensitivity = ratio(tp, tp + fn);
   const specificity = ratio(tn, tn + fp);

@@ -17,7 +17,7 @@ export interface BootstrapAucOptions {
 export const BOOTSTRAP_AUC_DEFAULTS = Object.freeze({ rounds: 2000, seed: 1, level: 0.95 });
 
 /** numpy's default (`'linear'`) quantile of sorted `xs`. */
-function quantile(xs: Float64Array, q: number): number {
+export function quantileSorted(xs: Float64Array, q: number): number {
   const h = (xs.length - 1) * q;
   const lo = Math.floor(h);
   const a = xs[lo] as number;
@@ -129,7 +129,7 @@ export function bootstrapAucInterval(
   }
   aucs.sort();
   const alpha = (1 - level) / 2;
-  return [quantile(aucs, alpha), quantile(aucs, 1 - alpha)];
+  return [quantileSorted(aucs, alpha), quantileSorted(aucs, 1 - alpha)];
 }
 
 function definedOnly(options: BootstrapAucOptions): BootstrapAucOptions {

@@ -1,6 +1,6 @@
-export { binaryCrossEntropy, binaryMetrics, rocAuc } from './binary.js';
+export { binaryCrossEntropy, binaryMetrics, confusionAt, rocAuc } from './binary.js';
 export type { BinaryMetrics, ConfusionMatrix } from './binary.js';
-export { bootstrapAucInterval, BOOTSTRAP_AUC_DEFAULTS } from './bootstrap.js';
+export { bootstrapAucInterval, BOOTSTRAP_AUC_DEFAULTS, quantileSorted } from './bootstrap.js';
 export type { BootstrapAucOptions } from './bootstrap.js';
 export { calibration, CALIBRATION_BINS } from './calibration.js';
 export type { Calibration, CalibrationBin } from './calibration.js';

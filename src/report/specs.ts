@@ -4,8 +4,10 @@ import {
   averagePrecision,
   calibration,
   CALIBRATION_BINS,
+  confusionAt,
   delongInterval,
   precisionRecallCurve,
+  quantileSorted,
   rocCurve,
 } from '../metrics/index.js';
 import { createRng } from '../random/index.js';
@@ -104,23 +106,6 @@ function classCountsOrThrow(what: string, labels: ArrayLike<number>): [number, n
   return [neg, pos];
 }
 
-/** Counts at `threshold` (score >= threshold is positive). */
-function countsAt(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): ConfusionMatrix {
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const predicted = (scores[i] as number) >= threshold;
-    if (labels[i] === 1) {
-      if (predicted) tp++;
-      else fn++;
-    } else if (predicted) fp++;
-    else tn++;
-  }
-  return { tp, fp, tn, fn };
-}
-
 /** True-positive rate of a ROC curve at false-positive rate `x`: the highest tpr with fpr <= x. */
 function tprAt(fpr: readonly number[], tpr: readonly number[], x: number): number {
   let best = 0;
@@ -128,14 +113,6 @@ function tprAt(fpr: readonly number[], tpr: readonly number[], x: number): numbe
     if ((fpr[i] as number) <= x + 1e-12) best = Math.max(best, tpr[i] as number);
   }
   return best;
-}
-
-function quantileSorted(xs: Float64Array, q: number): number {
-  const h = (xs.length - 1) * q;
-  const lo = Math.floor(h);
-  const a = xs[lo] as number;
-  const b = xs[Math.min(lo + 1, xs.length - 1)] as number;
-  return a + (h - lo) * (b - a);
 }
 
 /**
@@ -221,7 +198,7 @@ export function rocSpec(labels: ArrayLike<number>, scores: ArrayLike<number>, op
   const curve = rocCurve(labels, scores);
   const [neg, pos] = classCountsOrThrow('ROC curve', labels);
   const { auc, interval } = delongInterval(labels, scores);
-  const cm = countsAt(labels, scores, threshold);
+  const cm = confusionAt(labels, scores, threshold);
   const sens = cm.tp / pos;
   const spec = cm.tn / neg;
   const layers: unknown[] = [];
@@ -313,7 +290,7 @@ export function precisionRecallSpec(
   const [, pos] = classCountsOrThrow('precision-recall curve', labels);
   const prevalence = pos / labels.length;
   const ap = averagePrecision(labels, scores);
-  const cm = countsAt(labels, scores, threshold);
+  const cm = confusionAt(labels, scores, threshold);
   const precision = cm.tp + cm.fp > 0 ? cm.tp / (cm.tp + cm.fp) : Number.NaN;
   const recall = cm.tp / pos;
   const layers: unknown[] = [

@@ -1,15 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { crossValidate } from '../../crossval/index.js';
-import type { LabeledImage } from '../../data/index.js';
 import { getModelInfo, type ModelInfo } from '../../metadata/index.js';
 import { buildModel } from '../../models/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { writeReport } from '../../node/report/index.js';
-import { generatePhantoms } from '../../phantom/index.js';
 import { numberFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../args.js';
 import { useBackend } from '../backend.js';
-import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
+import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
 import { trainingFlags } from '../training-flags.js';
 import { consoleOutput } from '../output.js';
@@ -57,14 +55,7 @@ export const crossvalCommand: Command = {
     const validationSplit = numberFlag(values, 'validation-split', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
     const threshold = thresholdFlag(values);
     const backend = await useBackend(values.backend, true, io, threads);
-    let data: LabeledImage[];
-    const hu = typeof values.windows === 'string';
-    if (typeof values.data === 'string') {
-      data = await loadCliData(values, values.data, io);
-    } else {
-      io.err(`data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed})`);
-      data = generatePhantoms({ count: phantoms, size, seed, units: hu ? 'hu' : 'pixels' });
-    }
+    const data = await loadTrainingData(values, phantoms, size, seed, io);
     const windows = modelWindows(values, data);
 
     let info: ModelInfo | undefined;

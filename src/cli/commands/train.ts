@@ -6,34 +6,17 @@ import { buildModel, CNN_DEFAULTS } from '../../models/index.js';
 import { saveModel } from '../../node/io/index.js';
 import { writeModelCard } from '../../node/report/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
-import { generatePhantoms } from '../../phantom/index.js';
 import { stratifiedGroupSplit } from '../../data/index.js';
 import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
 import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
-import { DATA_OPTIONS, loadCliData, modelWindows, WINDOWS_OPTION } from '../data.js';
+import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
 import { trainingFlags } from '../training-flags.js';
-import { consoleOutput, type Output } from '../output.js';
+import { consoleOutput } from '../output.js';
 
 /** Size of the embedded phantom data set used when `--data` is not given. */
 export const DEFAULT_PHANTOM_COUNT = 96;
-
-async function loadData(
-  values: Record<string, unknown>,
-  phantoms: number,
-  size: number,
-  seed: number,
-  io: Output,
-): Promise<LabeledImage[]> {
-  if (typeof values.data === 'string') return loadCliData(values, values.data, io);
-  const hu = typeof values.windows === 'string';
-  io.err(
-    `data: no --data given; using ${phantoms} generated phantom slices of ${size}x${size} (seed ${seed}, ` +
-      `${hu ? 'in HU' : 'brain window, 8-bit'})`,
-  );
-  return generatePhantoms({ count: phantoms, size, seed, units: hu ? 'hu' : 'pixels' });
-}
 
 export const trainCommand: Command = {
   name: 'train',
@@ -66,7 +49,7 @@ export const trainCommand: Command = {
       trainingFlags(values);
     const validationSplit = numberFlag(values, 'validation-split', (n) => n > 0 && n < 1, 'a number in (0, 1)');
     const backend = await useBackend(values.backend, true, io, threads);
-    const data = await loadData(values, phantoms, size, seed, io);
+    const data = await loadTrainingData(values, phantoms, size, seed, io);
     const windows = modelWindows(values, data);
 
     const model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { idKey } from '../../data/index.js';
-import { readDicom, type DicomMeta } from '../../dicom/index.js';
+import { readDicomIds, type DicomIds } from '../../dicom/index.js';
 import { CtHemorrhageError } from '../../errors/index.js';
 import { DEFAULT_PREPROCESSING } from '../../preprocessing/index.js';
 import { fileKind, isDir, listInputFiles, relativeId, sniffDicom } from './files.js';
@@ -51,15 +51,15 @@ export interface ListDatasetOptions {
   groupBy?: DicomGroupBy;
 }
 
-function groupOf(meta: DicomMeta | undefined, by: DicomGroupBy): string | undefined {
+function groupOf(meta: DicomIds | undefined, by: DicomGroupBy): string | undefined {
   if (!meta || by === 'none') return undefined;
   const value = by === 'patient' ? meta.patientId : by === 'study' ? meta.studyInstanceUid : meta.seriesInstanceUid;
   return value && value.trim() !== '' ? `${by}:${value.trim()}` : undefined;
 }
 
-async function dicomMeta(file: string): Promise<DicomMeta | undefined> {
+async function dicomMeta(file: string): Promise<DicomIds | undefined> {
   try {
-    return readDicom(await readFile(file), { name: file }).meta;
+    return readDicomIds(await readFile(file), { name: file });
   } catch {
     return undefined; // the loader reports the file when it decodes it
   }
@@ -81,7 +81,7 @@ async function tableEntries(
   options: ListDatasetOptions,
 ): Promise<{ entries: DatasetEntry[]; missing: string[]; dicom: boolean }> {
   const byKey = new Map(rows.map((r) => [idKey(r.key), r]));
-  const matched = new Map<LabelRow, { file: string; meta?: DicomMeta; dicom: boolean }>();
+  const matched = new Map<LabelRow, { file: string; meta?: DicomIds; dicom: boolean }>();
   const groupBy = options.groupBy ?? 'patient';
   const needGroupMeta = (row: LabelRow) => row.group === undefined && groups.size === 0 && groupBy !== 'none';
   const isDicomFile = async (file: string) => fileKind(file) === 'dicom' || (fileKind(file) === 'unknown' && (await sniffDicom(file)));
