@@ -50,16 +50,19 @@ export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data
 export { affineMatrix, augmentBatch, augmentDataset, AUGMENT_PRESETS, IDENTITY, validateAugmentOptions } from './augment/index.js';
 export type { AffineParams, AugmentOptions, AugmentSeed, FillMode, ImageBatch } from './augment/index.js';
 
-export { train, TRAIN_DEFAULTS } from './trainer/index.js';
+export { CHECKPOINT_FORMAT, disposeCheckpoint, train, TRAIN_DEFAULTS } from './trainer/index.js';
 export type {
   GradientWorkers,
   Logs,
   MonitorName,
+  NamedTensor,
   ShardAugmentation,
   ShardRequest,
   ShardResult,
   TrainCallbacks,
   TrainHistory,
+  TrainingCheckpoint,
+  TrainingState,
   TrainOptions,
   WorkerSetup,
 } from './trainer/index.js';

@@ -7,7 +7,17 @@
  */
 export * from './index.js';
 export { createPredictor, loadPredictor } from './node/predictor/index.js';
-export { fileSystemIO, loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './node/io/index.js';
+export {
+  CHECKPOINT_JSON,
+  fileSystemIO,
+  loadCheckpoint,
+  loadModel,
+  MODEL_JSON,
+  recoverInterruptedSave,
+  saveCheckpoint,
+  saveModel,
+  WEIGHTS_BIN,
+} from './node/io/index.js';
 export {
   createSliceDataset,
   DICOM_EXTENSIONS,

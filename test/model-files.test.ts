@@ -150,6 +150,15 @@ describe('model folders', () => {
       'MODEL_FORMAT',
     ],
     [
+      'weights damaged after saving (one flipped bit; the SHA-256 in model.json catches it)',
+      async (dir: string) => {
+        const bytes = await readFile(join(dir, 'weights.bin'));
+        bytes[100] = (bytes[100] as number) ^ 1;
+        await writeFile(join(dir, 'weights.bin'), bytes);
+      },
+      'MODEL_FORMAT',
+    ],
+    [
       'truncated weights',
       async (dir: string) => writeFile(join(dir, 'weights.bin'), new Uint8Array(10)),
       'MODEL_FORMAT',

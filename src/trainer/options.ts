@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AugmentOptions } from '../augment/index.js';
 import type { LabeledData } from '../data/index.js';
+import type { TrainingCheckpoint } from './checkpoint.js';
 import type { GradientWorkers } from './workers.js';
 
 /** Per-epoch (and per-batch) numbers, keyed as tfjs does: `loss`, `acc`, `val_loss`, `val_acc`, `val_auc`. */
@@ -71,8 +72,29 @@ export interface TrainOptions {
   restoreBestWeights?: boolean;
   /** Hooks called during training. */
   callbacks?: TrainCallbacks;
-  /** Stops training after the current batch when aborted; the history so far is returned. */
+  /**
+   * Stops training after the current batch when aborted; the history of the completed epochs is
+   * returned (a partly trained epoch is not in it, but is in the checkpoint taken on abort).
+   */
   signal?: AbortSignal;
+  /**
+   * Checkpoints to resume from: `save` gets a {@link TrainingCheckpoint} after every
+   * `everyEpochs` epochs (default `1`; not after the last) and when `signal` stops training,
+   * mid-epoch included, so no trained batch is lost. The model's weights are not in the
+   * checkpoint: save the model with it (in Node, `saveCheckpoint(dir, model, checkpoint)`).
+   * Training waits for `save`; its tensors are disposed when it returns.
+   */
+  checkpoint?: {
+    everyEpochs?: number;
+    save: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
+  };
+  /**
+   * Goes on from a checkpoint taken by an earlier run with the same data and options: `model`
+   * must hold the weights saved with it (in Node, `loadCheckpoint(dir)` gives both). The result
+   * equals that of a run that was never interrupted, on the same backend. The checkpoint stays
+   * the caller's. `epochs` may be raised to train further.
+   */
+  resumeFrom?: TrainingCheckpoint;
   /**
    * Threads that compute part of every batch (data parallel, gradients summed every step).
    * In Node: `await createTrainingWorkers({ threads: 1 })` from `ct-hemorrhage/node`.

@@ -19,6 +19,14 @@ import { createRng, mixSeed, shuffled } from '../random/index.js';
 import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
 import { shardGradients, type ShardRequest, type ShardResult } from './shard.js';
 import {
+  CHECKPOINT_FORMAT,
+  checkResumable,
+  optimizerState,
+  restoreOptimizerState,
+  type TrainingCheckpoint,
+  type TrainingState,
+} from './checkpoint.js';
+import {
   TRAIN_DEFAULTS,
   type Logs,
   type MonitorName,
@@ -208,6 +216,8 @@ export async function train(
   const shuffle = options.shuffle ?? TRAIN_DEFAULTS.shuffle;
   const callbacks = options.callbacks ?? {};
   if (options.augment) validateAugmentOptions(options.augment);
+  const checkpointEvery = options.checkpoint?.everyEpochs ?? 1;
+  checkNumber('checkpoint.everyEpochs', checkpointEvery, Number.isInteger(checkpointEvery) && checkpointEvery >= 1, 'an integer >= 1');
 
   const spec = getModelInfo(model).preprocessing;
   const owned: { dispose(): void }[] = [];
@@ -244,23 +254,64 @@ export async function train(
       stopWorkers = () => workers.stop();
     }
 
-    const history: Record<string, number[]> = {};
-    const epochList: number[] = [];
-    let bestValue = Number.NaN;
-    let bestEpoch = -1;
-    let wait = 0;
+    const settings = { seed, batchSize, shuffle, trainCount: n, validationCount: valSet?.labels.length ?? 0, monitor };
+    const resume = options.resumeFrom?.state;
+    if (resume) checkResumable(resume, settings);
+    const history: Record<string, number[]> = structuredClone(resume?.history ?? {});
+    const epochList: number[] = [...(resume?.epochs ?? [])];
+    let bestValue = resume?.bestValue ?? Number.NaN;
+    let bestEpoch = resume?.bestEpoch ?? -1;
+    let wait = resume?.wait ?? 0;
     let stoppedEarly = false;
+    if (options.resumeFrom) {
+      await restoreOptimizerState(optimizer, options.resumeFrom.optimizer);
+      if (restoreBest && options.resumeFrom.bestWeights) best = options.resumeFrom.bestWeights.map((w) => tf.clone(w));
+      // Replays the shuffles of the finished epochs so the next one draws the same order.
+      if (shuffle) for (let e = 0; e < (resume as TrainingState).epoch; e++) shuffled(indices, shuffleRng);
+    }
+    /** Hands a checkpoint of the current state to `options.checkpoint.save`. */
+    const saveCheckpoint = async (epoch: number, batchesDone: number, lossSum: number, correctSum: number) => {
+      if (!options.checkpoint) return;
+      const checkpoint: TrainingCheckpoint = {
+        state: {
+          format: CHECKPOINT_FORMAT,
+          epoch,
+          batchesDone,
+          lossSum,
+          correctSum,
+          ...settings,
+          epochs: [...epochList],
+          history: structuredClone(history),
+          bestValue: Number.isNaN(bestValue) ? null : bestValue,
+          bestEpoch,
+          wait,
+        },
+        optimizer: await optimizerState(optimizer),
+        ...(restoreBest && best ? { bestWeights: best } : {}),
+      };
+      try {
+        await options.checkpoint.save(checkpoint);
+      } finally {
+        tf.dispose(checkpoint.optimizer.map((o) => o.tensor));
+      }
+    };
     await callbacks.onTrainBegin?.();
     const yieldNow = makeYielder();
 
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = resume?.epoch ?? 0; epoch < epochs; epoch++) {
       await callbacks.onEpochBegin?.(epoch);
       const order = shuffle ? shuffled(indices, shuffleRng) : indices;
-      let lossSum = 0;
-      let correctSum = 0;
-      for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+      const resumed = resume !== undefined && epoch === resume.epoch;
+      let lossSum = resumed ? resume.lossSum : 0;
+      let correctSum = resumed ? resume.correctSum : 0;
+      let interrupted = false;
+      for (let batch = resumed ? resume.batchesDone : 0, start = batch * batchSize; start < n; start += batchSize, batch++) {
         await yieldNow();
-        if (options.signal?.aborted) break;
+        if (options.signal?.aborted) {
+          await saveCheckpoint(epoch, batch, lossSum, correctSum);
+          interrupted = true;
+          break;
+        }
         const batchIdx = order.slice(start, start + batchSize);
         await callbacks.onBatchBegin?.(batch, { batch, size: batchIdx.length });
         const requests = shardRequests(
@@ -295,6 +346,10 @@ export async function train(
           acc: batchCorrect / batchIdx.length,
         });
       }
+      if (interrupted) {
+        stoppedEarly = true;
+        break;
+      }
       const logs: Logs = { loss: lossSum / n, acc: correctSum / n };
       if (valSet) {
         const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
@@ -319,10 +374,13 @@ export async function train(
         wait++;
       }
       await callbacks.onEpochEnd?.(epoch, logs);
-      if (options.signal?.aborted || (patience > 0 && wait >= patience)) {
-        stoppedEarly = epoch < epochs - 1 || options.signal?.aborted === true;
+      const aborted = options.signal?.aborted === true;
+      if (aborted || (patience > 0 && wait >= patience)) {
+        stoppedEarly = epoch < epochs - 1 || aborted;
+        if (aborted && epoch < epochs - 1) await saveCheckpoint(epoch + 1, 0, 0, 0);
         break;
       }
+      if (epoch < epochs - 1 && (epoch + 1) % checkpointEvery === 0) await saveCheckpoint(epoch + 1, 0, 0, 0);
     }
     let restored = false;
     if (restoreBest && best && bestEpoch !== epochList[epochList.length - 1]) {

@@ -3,11 +3,14 @@ import type { LabeledImage } from '../../data/index.js';
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
 import { buildModel, CNN_DEFAULTS } from '../../models/index.js';
-import { saveModel } from '../../node/io/index.js';
+import { loadCheckpoint, saveCheckpoint, saveModel } from '../../node/io/index.js';
+import { disposeCheckpoint, type TrainingCheckpoint } from '../../trainer/index.js';
+import { onInterrupt } from '../interrupt.js';
 import { writeModelCard } from '../../node/report/index.js';
 import { createTrainingWorkers } from '../../node/parallel/index.js';
 import { stratifiedGroupSplit } from '../../data/index.js';
 import { train, TRAIN_DEFAULTS } from '../../trainer/index.js';
+import { rm } from 'node:fs/promises';
 import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
@@ -40,6 +43,9 @@ export const trainCommand: Command = {
     augment: { type: 'string', value: 'preset', help: 'Training augmentation: none, ct or reference (the Keras project\'s settings)', default: 'none' },
     threads: { type: 'string', value: 'n|auto', help: 'Threads that train (wasm backend): auto uses every core', default: 'auto' },
     phantoms: { type: 'string', value: 'n', help: 'Generated slices to train on when --data is not given', default: String(DEFAULT_PHANTOM_COUNT) },
+    'checkpoint-every': { type: 'string', value: 'n', help: 'Save a checkpoint every n epochs (and on Ctrl-C); 0 turns checkpoints off', default: '1' },
+    'checkpoint-dir': { type: 'string', value: 'dir', help: 'Folder for the checkpoint (default: <out>.checkpoint)' },
+    resume: { type: 'boolean', help: 'Go on from the checkpoint of an interrupted run (same data and options)' },
     backend: BACKEND_OPTION,
   },
   async run(values) {
@@ -48,11 +54,22 @@ export const trainCommand: Command = {
     const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augment, augmentName, threads } =
       trainingFlags(values);
     const validationSplit = numberFlag(values, 'validation-split', (n) => n > 0 && n < 1, 'a number in (0, 1)');
+    const checkpointEvery = numberFlag(values, 'checkpoint-every', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+    const checkpointDir = typeof values['checkpoint-dir'] === 'string' ? values['checkpoint-dir'] : `${out}.checkpoint`;
     const backend = await useBackend(values.backend, true, io, threads);
     const data = await loadTrainingData(values, phantoms, size, seed, io);
     const windows = modelWindows(values, data);
 
-    const model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });
+    let resumeFrom: TrainingCheckpoint | undefined;
+    let model;
+    if (values.resume === true) {
+      ({ model, checkpoint: resumeFrom } = await loadCheckpoint(checkpointDir));
+      const s = resumeFrom.state;
+      io.err(`resuming from ${checkpointDir}: epoch ${s.epoch + 1}, ${s.batchesDone} batches of it done`);
+    } else {
+      model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });
+    }
+    const interrupt = onInterrupt(io);
     const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
     try {
       const channels = windows ? `${windows.length} (windows ${windows.map((w) => (typeof w === 'string' ? w : `${w.level}/${w.width}`)).join(', ')})` : '1';
@@ -78,6 +95,11 @@ export const trainCommand: Command = {
         ...(augment ? { augment } : {}),
         ...(workers ? { workers } : {}),
         ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+        ...(resumeFrom ? { resumeFrom } : {}),
+        signal: interrupt.signal,
+        ...(checkpointEvery > 0 || values.resume === true
+          ? { checkpoint: { everyEpochs: Math.max(checkpointEvery, 1), save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, model, c) } }
+          : {}),
         callbacks: {
           onEpochBegin: () => {
             started = Date.now();
@@ -92,9 +114,18 @@ export const trainCommand: Command = {
           },
         },
       });
+      if (interrupt.signal.aborted) {
+        io.err(
+          checkpointEvery > 0
+            ? `interrupted: saved a checkpoint to ${checkpointDir}; run the same command with --resume to go on`
+            : 'interrupted (checkpoints are off, so nothing was saved)',
+        );
+        return 130;
+      }
       if (history.restoredBestWeights) io.err(`restored the weights of epoch ${history.bestEpoch + 1} (best ${history.monitor})`);
       await saveModel(model, out);
       io.err(`saved model to ${out}`);
+      await rm(checkpointDir, { recursive: true, force: true }); // the finished model supersedes it
       const result = await evaluate(model, valSet);
       const groupCount = new Set(data.map((s) => s.group).filter((g) => g !== undefined)).size;
       await writeModelCard(out, {
@@ -122,6 +153,8 @@ export const trainCommand: Command = {
       io.out(formatMetrics(result, getModelInfo(model).preprocessing.classNames));
       return 0;
     } finally {
+      interrupt.dispose();
+      if (resumeFrom) disposeCheckpoint(resumeFrom);
       await workers?.terminate();
       model.dispose();
       tf.disposeVariables();

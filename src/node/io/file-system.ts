@@ -1,21 +1,14 @@
-import { mkdir, readFile, rename, rm, stat, writeFile, readdir, realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CtHemorrhageError } from '../../errors/index.js';
+import { recoverInterruptedSave, writeFolderAtomically } from './atomic.js';
+import { sha256, verifySha256 } from './checksum.js';
 
 /** Name of the topology file of a saved model folder. */
 export const MODEL_JSON = 'model.json';
 /** Name of the weights file the library writes. */
 export const WEIGHTS_BIN = 'weights.bin';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves a weight path from `model.json` inside `dir`, refusing anything that leaves it. */
 async function weightPath(dir: string, path: string): Promise<string> {
@@ -69,38 +62,31 @@ function expectedWeightBytes(specs: readonly tf.io.WeightsManifestEntry[]): numb
   return total;
 }
 
-async function writeAtomically(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  const parent = dirname(resolve(dir));
-  await mkdir(parent, { recursive: true });
-  if (await exists(dir)) {
-    const entries = await readdir(dir);
-    if (entries.length > 0 && !entries.includes(MODEL_JSON)) {
-      throw new CtHemorrhageError(
-        'BAD_INPUT',
-        `Refusing to save a model into ${dir}: the folder holds other files and no model.json. ` +
-          'Choose a new or empty folder, or one that already holds a saved model.',
-        { file: dir },
-      );
-    }
+/** Key in `model.json` that maps each weight file to its hex SHA-256. */
+export const WEIGHTS_SHA256 = 'weightsSha256';
+
+/**
+ * The files of a model folder for `artifacts`: `weights.bin` and a `model.json` that names it
+ * and records its SHA-256.
+ */
+export function modelFolderFiles(artifacts: tf.io.ModelArtifacts): Record<string, string | Uint8Array> {
+  if (artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new CtHemorrhageError('BAD_INPUT', 'Only layers models (JSON topology) can be saved to a folder.');
   }
-  const stamp = `${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
-  const tmp = join(parent, `.${basename(dir)}.tmp-${stamp}`);
-  const old = join(parent, `.${basename(dir)}.old-${stamp}`);
-  await mkdir(tmp);
-  try {
-    for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content);
-    const hadOld = await exists(dir);
-    if (hadOld) await rename(dir, old);
-    try {
-      await rename(tmp, dir);
-    } catch (error) {
-      if (hadOld) await rename(old, dir);
-      throw error;
-    }
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  const weightData = artifacts.weightData
+    ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+    : new Uint8Array(0);
+  const modelJson: tf.io.ModelJSON & { [WEIGHTS_SHA256]: Record<string, string> } = {
+    modelTopology: artifacts.modelTopology ?? {},
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    [WEIGHTS_SHA256]: { [WEIGHTS_BIN]: sha256(weightData) },
+  };
+  return { [WEIGHTS_BIN]: weightData, [MODEL_JSON]: JSON.stringify(modelJson, null, 1) };
 }
 
 /**
@@ -119,31 +105,11 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
   const dir = basename(path) === MODEL_JSON ? dirname(path) : path;
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) {
-        throw new CtHemorrhageError('BAD_INPUT', 'Only layers models (JSON topology) can be saved to a folder.');
-      }
-      const weightData = artifacts.weightData
-        ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
-        : new Uint8Array(0);
-      const manifest: tf.io.WeightsManifestConfig = [
-        { paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] },
-      ];
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology ?? {},
-        weightsManifest: manifest,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-      };
-      await writeAtomically(dir, {
-        [WEIGHTS_BIN]: weightData,
-        [MODEL_JSON]: JSON.stringify(modelJson, null, 1),
-      });
+      await writeFolderAtomically(dir, modelFolderFiles(artifacts));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
+      await recoverInterruptedSave(dir).catch(() => false);
       const jsonPath = join(dir, MODEL_JSON);
       let text: string;
       try {
@@ -169,13 +135,21 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
           { file: jsonPath },
         );
       }
+      const checksums = (json as { [WEIGHTS_SHA256]?: unknown })[WEIGHTS_SHA256];
+      if (checksums !== undefined && (typeof checksums !== 'object' || checksums === null)) {
+        throw new CtHemorrhageError('MODEL_FORMAT', `${jsonPath} has a malformed "${WEIGHTS_SHA256}" entry; the model folder is damaged.`, {
+          file: jsonPath,
+        });
+      }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
+        const read: [string, Uint8Array][] = [];
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const bytes = await readFile(await weightPath(dir, p));
+            read.push([p, bytes]);
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
           }
         }
@@ -188,6 +162,10 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
               'The weight file is truncated or belongs to another model; copy the folder again or re-save the model.',
             { file: dir, expected, received: data.byteLength },
           );
+        }
+        // A folder that records checksums must record one for every weight file.
+        if (checksums) {
+          for (const [p, bytes] of read) verifySha256(join(dir, p), bytes, (checksums as Record<string, unknown>)[p] ?? 'none recorded');
         }
         return [specs, data];
       });
