@@ -1,6 +1,8 @@
 import { decode as decodePng } from 'fast-png';
 import { CtHemorrhageError } from '../errors/index.js';
 import type { HuImage, RawImage } from '../preprocessing/index.js';
+import { declaredSize } from './dimensions.js';
+import { checkDataLength, checkImageSize, resolveMaxPixels } from './limit.js';
 
 /** The 8 bytes every PNG starts with. */
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -15,7 +17,13 @@ export function pngBitDepth(bytes: Uint8Array): number | undefined {
   return bytes.length > 24 && isPng(bytes) ? bytes[24] : undefined;
 }
 
-function decodeFast(bytes: Uint8Array, name: string) {
+function decodeFast(bytes: Uint8Array, name: string, maxPixels: number | undefined) {
+  const limit = resolveMaxPixels(maxPixels);
+  const declared = declaredSize(bytes);
+  if (declared) {
+    checkImageSize(declared, limit, name, name, 'PNG');
+    checkDataLength(declared, name, name);
+  }
   try {
     return decodePng(bytes);
   } catch (cause) {
@@ -28,9 +36,17 @@ function decodeFast(bytes: Uint8Array, name: string) {
  * Decodes a 16-bit PNG as a display image, keeping its grey levels (scaled to 0-255 as
  * floats, so no precision is lost to 8-bit rounding). Colour is kept for `toGray` to convert.
  */
-export function decodePng16(bytes: Uint8Array, name: string): RawImage {
-  const png = decodeFast(bytes, name);
+export function decodePng16(bytes: Uint8Array, name: string, maxPixels?: number): RawImage {
+  const png = decodeFast(bytes, name, maxPixels);
   const { width, height, channels } = png;
+  if (png.data.length !== width * height * channels) {
+    throw new CtHemorrhageError(
+      'DECODE_FAILED',
+      `Could not decode ${name} as PNG: it decoded to ${png.data.length} values for ${width} x ${height} pixels of ${channels} channel(s). ` +
+        'The file is truncated or corrupt; copy or export it again.',
+      { file: name, expected: width * height * channels, received: png.data.length },
+    );
+  }
   const scale = png.depth === 16 ? 255 / 65535 : 1;
   const data = new Float32Array(png.data.length);
   for (let i = 0; i < data.length; i++) data[i] = (png.data[i] as number) * scale;
@@ -49,12 +65,15 @@ export interface HuPngOptions {
   slope?: number;
   /** Name shown in errors. */
   name?: string;
+  /** Largest image accepted, in pixels, checked on the PNG header before decoding (`BAD_INPUT` above it). Default 16,777,216 (4096 x 4096); `Infinity` turns it off. */
+  maxPixels?: number;
 }
 
 /**
  * Reads a one-channel 16-bit PNG that stores Hounsfield units with an offset (as many CT
  * pipelines export slices) into a {@link HuImage}. Throws `DECODE_FAILED` naming the file for
- * bytes that are not a PNG, and `BAD_INPUT` for an 8-bit or colour PNG (it cannot hold HU).
+ * bytes that are not a PNG, and `BAD_INPUT` for an 8-bit or colour PNG (it cannot hold HU) or one
+ * larger than `options.maxPixels`.
  *
  * @example
  * ```ts
@@ -71,7 +90,7 @@ export function readHuPng(bytes: Uint8Array | ArrayBuffer, options: HuPngOptions
   if (!isPng(view)) {
     throw new CtHemorrhageError('DECODE_FAILED', `${name} is not a PNG file; HU PNGs must be 16-bit grey PNGs.`, { file: name });
   }
-  const png = decodeFast(view, name);
+  const png = decodeFast(view, name, options.maxPixels);
   if (png.depth !== 16 || png.channels !== 1) {
     throw new CtHemorrhageError(
       'BAD_INPUT',

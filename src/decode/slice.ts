@@ -12,6 +12,12 @@ export interface DecodeSliceOptions {
    * {@link readHuPng}). Default: PNGs are display images.
    */
   huOffset?: number;
+  /**
+   * Largest image accepted, in pixels (width x height), checked on the size a PNG, JPEG, GIF, BMP
+   * or DICOM header declares before anything is decoded: larger files fail fast with `BAD_INPUT`.
+   * Default 16,777,216 (4096 x 4096); `Infinity` turns the limit off.
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -19,7 +25,8 @@ export interface DecodeSliceOptions {
  * slice in Hounsfield units; PNG, JPEG, BMP, TIFF or GIF into a display image (16-bit PNGs keep
  * their precision), or, with `huOffset`, a 16-bit PNG into HU. Errors name the input:
  * `DECODE_FAILED` for empty, truncated or non-image bytes, `UNSUPPORTED_DICOM` for DICOM the
- * reader cannot handle (a compressed transfer syntax, say).
+ * reader cannot handle (a compressed transfer syntax, say), `BAD_INPUT` for an image larger than
+ * `options.maxPixels`.
  *
  * @example
  * ```ts
@@ -32,8 +39,9 @@ export interface DecodeSliceOptions {
 export async function decodeSlice(bytes: Uint8Array | ArrayBuffer, options: DecodeSliceOptions = {}): Promise<SliceImage> {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const name = options.name ?? 'the image bytes';
-  if (isDicom(view)) return readDicom(view, { name });
-  if (options.huOffset !== undefined) return readHuPng(view, { offset: options.huOffset, name });
-  if (pngBitDepth(view) === 16) return decodePng16(view, name);
-  return decodeImage(view, options.name !== undefined ? { name: options.name } : {});
+  const { maxPixels } = options;
+  if (isDicom(view)) return readDicom(view, { name, maxPixels });
+  if (options.huOffset !== undefined) return readHuPng(view, { offset: options.huOffset, name, maxPixels });
+  if (pngBitDepth(view) === 16) return decodePng16(view, name, maxPixels);
+  return decodeImage(view, options.name !== undefined ? { name: options.name, maxPixels } : { maxPixels });
 }

@@ -1,6 +1,7 @@
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { CtHemorrhageError, type CtHemorrhageErrorCode } from '../errors/index.js';
+import { checkImageSize, resolveMaxPixels } from '../decode/limit.js';
 import type { HuImage } from '../preprocessing/index.js';
 import type { CtWindow } from '../windowing/index.js';
 import {
@@ -26,6 +27,12 @@ export interface ReadDicomOptions {
    * synchronous inflater such as fflate's `inflateSync`.
    */
   inflate?: (deflated: Uint8Array) => Uint8Array;
+  /**
+   * Largest slice accepted, in pixels (Rows x Columns), checked before the pixels are decoded:
+   * larger files fail with `BAD_INPUT`. Default 16,777,216 (4096 x 4096); `Infinity` turns the
+   * limit off.
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -151,10 +158,12 @@ class Context {
   readonly name: string;
   readonly file: string | undefined;
   readonly inflate: ((deflated: Uint8Array) => Uint8Array) | undefined;
+  readonly maxPixels: number;
   constructor(options: ReadDicomOptions) {
     this.name = options.name ?? 'the DICOM bytes';
     this.file = options.name;
     this.inflate = options.inflate;
+    this.maxPixels = resolveMaxPixels(options.maxPixels);
   }
   error(code: CtHemorrhageErrorCode, message: string, extra: Record<string, unknown> = {}, cause?: unknown): CtHemorrhageError {
     return new CtHemorrhageError(code, message, { file: this.file, ...extra }, cause === undefined ? undefined : { cause });
@@ -361,7 +370,8 @@ function windowsOf(ds: DataSet): CtWindow[] {
  *
  * Throws `UNSUPPORTED_DICOM` for compressed transfer syntaxes (naming the syntax), multi-frame,
  * colour, or other unsupported pixel layouts, and `DECODE_FAILED` for empty, truncated, corrupt
- * or non-DICOM bytes and files without pixel data; both name the file (`options.name`).
+ * or non-DICOM bytes and files without pixel data, and `BAD_INPUT` for a slice larger than
+ * `options.maxPixels`; all name the file (`options.name`).
  *
  * @example
  * ```ts
@@ -464,6 +474,7 @@ function toSlice(ds: DataSet, layout: Layout, ctx: Context): DicomSlice {
       { rows, columns, bitsAllocated },
     );
   }
+  checkImageSize({ width: columns, height: rows }, ctx.maxPixels, name, ctx.file, 'DICOM');
   if (bitsAllocated !== 8 && bitsAllocated !== 16) {
     throw ctx.error(
       'UNSUPPORTED_DICOM',

@@ -35,6 +35,8 @@ export interface SliceDatasetOptions {
   strict?: boolean;
   /** Read 16-bit grey PNGs as HU with this offset. Default: PNGs are display images. */
   huOffset?: number;
+  /** Largest image accepted, in pixels; larger files are skipped (or thrown in strict mode) as `BAD_INPUT`. Default 4096 x 4096. */
+  maxPixels?: number;
   /** Called once per file that could not be read, when the dataset meets it. */
   onSkip?: (skipped: SkippedFile) => void;
 }
@@ -107,7 +109,7 @@ export function createSliceDataset(source: DatasetListing | readonly DatasetEntr
     if (bad.has(i)) return undefined;
     const entry = entries[i] as DatasetEntry;
     try {
-      const image = await readEntry(entry, options.huOffset);
+      const image = await readEntry(entry, { huOffset: options.huOffset, maxPixels: options.maxPixels });
       const t = imageToTensor(image, spec, entry.file);
       const values = t.dataSync() as Float32Array;
       t.dispose();
