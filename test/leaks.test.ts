@@ -47,7 +47,7 @@ const ROWS: Row[] = [
   ['tensorToBatch', () => tf.tidy(() => lib.tensorToBatch(tf.zeros([2, 40, 40, 1]), spec())).dispose()],
   ['augmentBatch', () => {
     const x = tf.zeros([2, 24, 24, 1]) as tf.Tensor4D;
-    lib.augmentBatch(x, lib.AUGMENT_PRESETS.ct, { seed: 1, epoch: 0, indices: [0, 1] }).dispose();
+    lib.augmentBatch(x, lib.AUGMENT_PRESETS.ct, { seed: 1, epoch: 0, samples: [0, 1] }).dispose();
     x.dispose();
   }],
   ['augmentDataset', async () => {
@@ -68,7 +68,7 @@ const ROWS: Row[] = [
     tf.dispose([data.xs, data.ys]);
   }],
   ['evaluate', () => lib.evaluate(model, images)],
-  ['crossValidate', () => lib.crossValidate(() => small(), images, { folds: 2, epochs: 1, batchSize: 6 })],
+  ['crossValidate', () => lib.crossValidate(() => small(), images, { folds: 2, train: { epochs: 1, batchSize: 6 } })],
   ['createPredictor / predict / predictBatch', async () => {
     const p = lib.createPredictor(model);
     await p.predict(image);

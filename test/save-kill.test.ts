@@ -29,7 +29,7 @@ function killDuringSave(dir: string, seed: number, delayMs: number): Promise<voi
 const fingerprint = async (dir: string) => {
   const model = await loadModel(dir);
   const w = model.getWeights();
-  const sum = w.reduce((acc, t) => acc + t.dataSync().reduce((a, b) => a + b, 0), 0);
+  const sum = w.reduce((acc, t) => acc + Array.from(t.dataSync()).reduce((a, b) => a + b, 0), 0);
   model.dispose();
   return sum;
 };

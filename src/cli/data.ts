@@ -66,6 +66,10 @@ export async function loadCliData(
       `${groups > 0 ? `, ${groups} groups` : ''}; layout ${folder.layout}; ${skipped.length} skipped)`,
   );
   if (skipped.length > 0) io.err(formatSkipped(skipped, samples.length + skipped.length));
+  if (folder.unlabelled.length > 0) {
+    const shown = folder.unlabelled.slice(0, 5).join(', ');
+    io.err(`${folder.unlabelled.length} files have no row in the label table and were left out: ${shown}${folder.unlabelled.length > 5 ? ', ...' : ''}`);
+  }
   skipped.forEach((s) => onSkipped?.(s));
   return samples;
 }

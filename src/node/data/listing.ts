@@ -39,6 +39,11 @@ export interface DatasetListing {
   readonly entries: DatasetEntry[];
   /** Keys of the label table with no file: reported by the loaders (an error in strict mode). */
   readonly missing: string[];
+  /**
+   * Image and DICOM files in the folder that no row of the label table names (relative paths):
+   * left out of the data set; the CLI lists them. Empty for manifests and class folders.
+   */
+  readonly unlabelled: string[];
 }
 
 /** Options of {@link listDataset}. */
@@ -79,7 +84,7 @@ async function tableEntries(
   files: readonly string[],
   groups: Map<string, string>,
   options: ListDatasetOptions,
-): Promise<{ entries: DatasetEntry[]; missing: string[]; dicom: boolean }> {
+): Promise<{ entries: DatasetEntry[]; missing: string[]; unlabelled: string[]; dicom: boolean }> {
   const byKey = new Map(rows.map((r) => [idKey(r.key), r]));
   const matched = new Map<LabelRow, { file: string; meta?: DicomIds; dicom: boolean }>();
   const groupBy = options.groupBy ?? 'patient';
@@ -119,7 +124,8 @@ async function tableEntries(
     return { file, label: row.label, id, ...(group !== undefined ? { group } : {}) };
   });
   const missing = rows.filter((r) => !matched.has(r)).map((r) => r.key);
-  return { entries, missing, dicom: found.length > 0 && found.every(([, m]) => m.dicom) };
+  const unlabelled = files.filter((f) => !taken.has(f)).map((f) => relativeId(root, f));
+  return { entries, missing, unlabelled, dicom: found.length > 0 && found.every(([, m]) => m.dicom) };
 }
 
 async function readTable(path: string): Promise<string> {
@@ -140,7 +146,7 @@ async function manifestListing(file: string, options: ListDatasetOptions): Promi
     id: r.key,
     ...(r.group !== undefined ? { group: r.group } : {}),
   }));
-  return { root, layout: 'manifest', entries, missing: [] };
+  return { root, layout: 'manifest', entries, missing: [], unlabelled: [] };
 }
 
 async function classFolderListing(dir: string, classNames: readonly [string, string]): Promise<DatasetListing> {
@@ -167,7 +173,7 @@ async function classFolderListing(dir: string, classNames: readonly [string, str
       entries.push({ file, label, id: rel.slice(0, rel.length - extname(rel).length) });
     }
   }
-  return { root: dir, layout: 'class-folders', entries, missing: [] };
+  return { root: dir, layout: 'class-folders', entries, missing: [], unlabelled: [] };
 }
 
 /**
@@ -211,6 +217,6 @@ export async function listDataset(source: string, options: ListDatasetOptions = 
   const groupsText = await readFile(join(path, 'groups.csv'), 'utf8').catch(() => undefined);
   const groups = groupsText !== undefined ? parseGroupTable(groupsText) : new Map<string, string>();
   const files = await listInputFiles(path, true);
-  const { entries, missing, dicom } = await tableEntries(path, rows, files, groups, options);
-  return { root: path, layout: dicom ? 'dicom-folder' : 'labels-csv', entries, missing };
+  const { entries, missing, unlabelled, dicom } = await tableEntries(path, rows, files, groups, options);
+  return { root: path, layout: dicom ? 'dicom-folder' : 'labels-csv', entries, missing, unlabelled };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { LabeledImage } from '../../data/index.js';
-import { decodeSlice } from '../../decode/index.js';
+import { decodeSlice, type DecodeSliceOptions } from '../../decode/index.js';
 import { CtHemorrhageError } from '../../errors/index.js';
 import { isHuImage, type SliceImage } from '../../preprocessing/index.js';
 import { listDataset, type DatasetEntry, type DatasetLayout, type DatasetListing, type ListDatasetOptions } from './listing.js';
@@ -17,6 +17,8 @@ export interface ImageFolderOptions extends ListDatasetOptions {
   strict?: boolean;
   /** Read 16-bit grey PNGs as Hounsfield units with this offset (HU = stored - offset). Default: PNGs are display images. */
   huOffset?: number;
+  /** Largest image accepted, in pixels; larger files are skipped (or thrown in strict mode) as `BAD_INPUT`. Default 4096 x 4096. */
+  maxPixels?: number;
   /** Called after each file with the count done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -28,17 +30,26 @@ export interface ImageFolder {
   /** Files that could not be read, with the reason, in file order; empty in strict mode. */
   readonly skipped: SkippedFile[];
   readonly layout: DatasetLayout;
+  /** Files in the folder that the label table does not name (left out); see {@link DatasetListing.unlabelled}. */
+  readonly unlabelled: string[];
 }
 
-/** Reads and decodes one dataset file; every failure is a {@link CtHemorrhageError} naming the file. */
-export async function readEntry(entry: DatasetEntry, huOffset?: number): Promise<SliceImage> {
+/**
+ * Reads and decodes one dataset file; every failure is a {@link CtHemorrhageError} naming the file.
+ * `options` are {@link decodeSlice}'s `huOffset` and `maxPixels` (a bare number is `huOffset`).
+ */
+export async function readEntry(
+  entry: DatasetEntry,
+  options: Pick<DecodeSliceOptions, 'huOffset' | 'maxPixels'> | number = {},
+): Promise<SliceImage> {
+  const { huOffset, maxPixels } = typeof options === 'number' ? { huOffset: options, maxPixels: undefined } : options;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(entry.file);
   } catch (cause) {
     throw new CtHemorrhageError('FILE_NOT_FOUND', `Could not read ${entry.file} (listed as "${entry.id}").`, { file: entry.file }, { cause });
   }
-  return decodeSlice(bytes, { name: entry.file, ...(huOffset !== undefined ? { huOffset } : {}) });
+  return decodeSlice(bytes, { name: entry.file, maxPixels, ...(huOffset !== undefined ? { huOffset } : {}) });
 }
 
 /** Turns label-table keys without a file into skip reports (or throws in strict mode). */
@@ -102,7 +113,7 @@ export async function loadImageFolder(source: string, options: ImageFolderOption
   const samples: LabeledImage[] = [];
   for (const [i, entry] of entries.entries()) {
     try {
-      const image = await readEntry(entry, options.huOffset);
+      const image = await readEntry(entry, { huOffset: options.huOffset, maxPixels: options.maxPixels });
       samples.push({ image, label: entry.label, id: entry.id, ...(entry.group !== undefined ? { group: entry.group } : {}) });
     } catch (error) {
       if (options.strict || !(error instanceof CtHemorrhageError)) throw error;
@@ -126,5 +137,5 @@ export async function loadImageFolder(source: string, options: ImageFolderOption
       { file: source, received: { hu, display: samples.length - hu } },
     );
   }
-  return { samples, skipped, layout: listing.layout };
+  return { samples, skipped, layout: listing.layout, unlabelled: listing.unlabelled };
 }
