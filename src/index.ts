@@ -12,10 +12,12 @@ export type { CtHemorrhageErrorCode, CtHemorrhageErrorDetails } from './errors/i
 
 export {
   ARCHITECTURES,
+  buildDeepCnn,
   buildLargerCnn,
   buildModel,
   buildSimpleCnn,
   CNN_DEFAULTS,
+  DEEP_CNN_DEFAULTS,
   LARGER_CNN_DENSE_UNITS,
   SIMPLE_CNN_DENSE_UNITS,
 } from './models/index.js';

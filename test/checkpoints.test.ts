@@ -26,7 +26,8 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const data = generatePhantoms({ count: 24, size: 32, seed: 8 });
 const model = () => buildLargerCnn({ inputSize: 24, filters: 4, seed: 5 });
-// Validation split, best-weights restore, augmentation, dropout and shuffling all take part.
+// Validation split, best-weights restore, augmentation, dropout, shuffling and the learning-rate
+// schedule all take part.
 const options: TrainOptions = {
   epochs: 4,
   batchSize: 6,
@@ -35,6 +36,7 @@ const options: TrainOptions = {
   restoreBestWeights: true,
   monitor: 'val_loss',
   augment: AUGMENT_PRESETS.ct,
+  reduceLrOnPlateau: { patience: 1, factor: 0.5 },
   seed: 11,
 };
 const weightsOf = (m: ReturnType<typeof model>) => m.getWeights().map((w) => Array.from(w.dataSync()));

@@ -1,6 +1,6 @@
 import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
-import type { ArchitectureName } from '../models/index.js';
+import { ARCHITECTURES, type ArchitectureName } from '../models/index.js';
 import { numberFlag } from './args.js';
 
 /** The training flags `train` and `crossval` share, parsed and checked. */
@@ -24,8 +24,11 @@ export interface TrainingFlags {
 /** Parses the shared training flags, with errors that name the bad flag. */
 export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const arch = String(values.arch) as ArchitectureName;
-  if (arch !== 'simple' && arch !== 'larger') {
-    throw new CtHemorrhageError('BAD_INPUT', `--arch must be simple or larger; got "${arch}".`, { option: 'arch', received: arch });
+  if (!(arch in ARCHITECTURES)) {
+    throw new CtHemorrhageError('BAD_INPUT', `--arch must be one of ${Object.keys(ARCHITECTURES).join(', ')}; got "${arch}".`, {
+      option: 'arch',
+      received: arch,
+    });
   }
   const classWeight = String(values['class-weight']);
   if (classWeight !== 'balanced' && classWeight !== 'none') {

@@ -165,12 +165,13 @@ export async function crossValidate(
   for (const [f, split] of splits.entries()) {
     const model = buildModel(f);
     try {
-      const foldThreshold = threshold ?? getModelInfo(model).preprocessing.threshold;
-      pooledThreshold ??= foldThreshold;
       const trainSide = subsetData(data, split.train, groups);
       const testSide = subsetData(data, split.validation, groups);
       try {
         const history = await train(model, trainSide.data, { seed, ...trainOptions });
+        // After training: train.selectThreshold may have chosen one on the fold's validation split.
+        const foldThreshold = threshold ?? getModelInfo(model).preprocessing.threshold;
+        pooledThreshold ??= foldThreshold;
         const evaluation = await evaluate(model, testSide.data, { batchSize, threshold: foldThreshold });
         split.validation.forEach((i, j) => {
           scores[i] = evaluation.scores[j] as number;

@@ -21,7 +21,11 @@ export interface CrossValidateOptions {
    * `validationData` is refused for the same reason. Default: {@link TRAIN_DEFAULTS}.
    */
   train?: Omit<TrainOptions, 'validationData'>;
-  /** Decision threshold of the fold and pooled metrics. Default: the one saved with each fold's model. */
+  /**
+   * Decision threshold of the fold and pooled metrics. Default: the one each fold's model holds
+   * after training (chosen on its validation split with `train.selectThreshold`); the pooled
+   * metrics then use the first fold's.
+   */
   threshold?: number;
   /** Inference batch size on the held-out fold. Default `32`. */
   batchSize?: number;

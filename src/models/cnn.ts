@@ -23,20 +23,20 @@ function positiveInt(name: string, value: number, min = 1): number {
   return value;
 }
 
-/** Side of the feature map left after `blocks` valid 3x3 convolutions and 2x2 poolings. */
-function finalSide(side: number, blocks: number): number {
+/** Side of the feature map left after `blocks` blocks of 3x3 convolutions and a 2x2 pooling. */
+function finalSide(side: number, blocks: number, padding: 'valid' | 'same'): number {
   let s = side;
-  for (let i = 0; i < blocks; i++) s = Math.floor((s - 2) / 2);
+  for (let i = 0; i < blocks; i++) s = Math.floor((padding === 'valid' ? s - 2 : s) / 2);
   return s;
 }
 
-export function resolveSettings(options: CnnOptions, denseUnits: number): CnnSettings {
+export function resolveSettings(options: CnnOptions, denseUnits: number, padding: 'valid' | 'same' = 'valid'): CnnSettings {
   const size = options.inputSize ?? CNN_DEFAULTS.inputSize;
   const [h, w] = typeof size === 'number' ? [size, size] : size;
   const convBlocks = positiveInt('convBlocks', options.convBlocks ?? CNN_DEFAULTS.convBlocks);
   positiveInt('inputSize', h);
   positiveInt('inputSize', w);
-  if (finalSide(Math.min(h, w), convBlocks) < 1) {
+  if (finalSide(Math.min(h, w), convBlocks, padding) < 1) {
     throw new CtHemorrhageError(
       'BAD_INPUT',
       `An input of ${h}x${w} is too small for ${convBlocks} convolution blocks. ` +
@@ -80,30 +80,17 @@ export function resolveSettings(options: CnnOptions, denseUnits: number): CnnSet
   };
 }
 
-function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptions): tfl.LayersModel {
-  const { inputSize, channels, convBlocks, filters, denseUnits, dropout, seed } = settings;
-  let layer = 0;
-  const init = () => tfl.initializers.glorotUniform({ seed: seed + layer++ });
-  const model = tfl.sequential({ name: architecture });
-  for (let b = 1; b <= convBlocks; b++) {
-    model.add(
-      tfl.layers.conv2d({
-        name: `conv${b}`,
-        filters,
-        kernelSize: 3,
-        activation: 'relu',
-        padding: 'valid',
-        kernelInitializer: init(),
-        ...(b === 1 ? { inputShape: [inputSize[0], inputSize[1], channels] } : {}),
-      }),
-    );
-    model.add(tfl.layers.maxPooling2d({ name: `pool${b}`, poolSize: 2, strides: 2 }));
-  }
-  model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
-  model.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
-  model.add(tfl.layers.dense({ name: 'dense', units: denseUnits, activation: 'relu', kernelInitializer: init() }));
-  model.add(tfl.layers.dense({ name: 'output', units: 1, activation: 'sigmoid', kernelInitializer: init() }));
-
+/**
+ * Compiles `model` (unless `options.compile` is false) and stores the library's metadata:
+ * architecture name, preprocessing for `settings`, class names and threshold.
+ */
+export function finishModel(
+  model: tfl.LayersModel,
+  architecture: string,
+  settings: CnnSettings,
+  options: CnnOptions,
+): tfl.LayersModel {
+  const { inputSize, channels } = settings;
   const compile = options.compile ?? true;
   if (compile !== false) {
     model.compile(
@@ -131,6 +118,33 @@ function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptio
     },
   });
   return model;
+}
+
+function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptions): tfl.LayersModel {
+  const { inputSize, channels, convBlocks, filters, denseUnits, dropout, seed } = settings;
+  let layer = 0;
+  const init = () => tfl.initializers.glorotUniform({ seed: seed + layer++ });
+  const model = tfl.sequential({ name: architecture });
+  for (let b = 1; b <= convBlocks; b++) {
+    model.add(
+      tfl.layers.conv2d({
+        name: `conv${b}`,
+        filters,
+        kernelSize: 3,
+        activation: 'relu',
+        padding: 'valid',
+        kernelInitializer: init(),
+        ...(b === 1 ? { inputShape: [inputSize[0], inputSize[1], channels] } : {}),
+      }),
+    );
+    model.add(tfl.layers.maxPooling2d({ name: `pool${b}`, poolSize: 2, strides: 2 }));
+  }
+  model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
+  model.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
+  model.add(tfl.layers.dense({ name: 'dense', units: denseUnits, activation: 'relu', kernelInitializer: init() }));
+  model.add(tfl.layers.dense({ name: 'output', units: 1, activation: 'sigmoid', kernelInitializer: init() }));
+
+  return finishModel(model, architecture, settings, options);
 }
 
 /**
@@ -161,36 +175,4 @@ export function buildSimpleCnn(options: CnnOptions = {}): tfl.LayersModel {
  */
 export function buildLargerCnn(options: CnnOptions = {}): tfl.LayersModel {
   return buildCnn('larger-cnn', resolveSettings(options, LARGER_CNN_DENSE_UNITS), options);
-}
-
-/** Architectures the factory builds, by name (as the CLI's `--arch` takes them). */
-export const ARCHITECTURES = Object.freeze({
-  /** {@link buildSimpleCnn} */
-  simple: buildSimpleCnn,
-  /** {@link buildLargerCnn} */
-  larger: buildLargerCnn,
-});
-
-/** A name accepted by {@link buildModel}. */
-export type ArchitectureName = keyof typeof ARCHITECTURES;
-
-/**
- * Builds an architecture by name.
- *
- * @example
- * ```ts
- * const model = buildModel('simple', { inputSize: 64 });
- * model.name; // 'simple-cnn'
- * ```
- */
-export function buildModel(name: ArchitectureName, options: CnnOptions = {}): tfl.LayersModel {
-  const build = ARCHITECTURES[name];
-  if (build === undefined) {
-    throw new CtHemorrhageError(
-      'BAD_INPUT',
-      `Unknown architecture "${String(name)}"; use one of: ${Object.keys(ARCHITECTURES).join(', ')}.`,
-      { option: 'arch', expected: Object.keys(ARCHITECTURES), received: name },
-    );
-  }
-  return build(options);
 }

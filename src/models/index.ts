@@ -1,4 +1,6 @@
-export { ARCHITECTURES, buildLargerCnn, buildModel, buildSimpleCnn } from './cnn.js';
-export type { ArchitectureName } from './cnn.js';
+export { buildLargerCnn, buildSimpleCnn } from './cnn.js';
+export { ARCHITECTURES, buildModel } from './registry.js';
+export type { ArchitectureName } from './registry.js';
 export { CNN_DEFAULTS, LARGER_CNN_DENSE_UNITS, SIMPLE_CNN_DENSE_UNITS } from './options.js';
 export type { CnnOptions } from './options.js';
+export { buildDeepCnn, DEEP_CNN_DEFAULTS } from './deep.js';

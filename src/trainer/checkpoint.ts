@@ -38,6 +38,9 @@ export interface TrainingState {
   readonly bestValue: number | null;
   readonly bestEpoch: number;
   readonly wait: number;
+  /** With `reduceLrOnPlateau`: the learning rate and the epochs waited towards its next cut. */
+  readonly learningRate?: number;
+  readonly lrWait?: number;
 }
 
 /**
@@ -96,7 +99,10 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Name
 }
 
 /** Throws BAD_INPUT unless `state` was taken by a run with the same settings as this one. */
-export function checkResumable(state: TrainingState, run: Omit<TrainingState, 'format' | 'epoch' | 'batchesDone' | 'lossSum' | 'correctSum' | 'epochs' | 'history' | 'bestValue' | 'bestEpoch' | 'wait'>): void {
+export function checkResumable(
+  state: TrainingState,
+  run: Omit<TrainingState, 'format' | 'epoch' | 'batchesDone' | 'lossSum' | 'correctSum' | 'epochs' | 'history' | 'bestValue' | 'bestEpoch' | 'wait' | 'learningRate' | 'lrWait'>,
+): void {
   if (state?.format !== CHECKPOINT_FORMAT) {
     throw new CtHemorrhageError(
       'MODEL_FORMAT',

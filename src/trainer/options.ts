@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AugmentOptions } from '../augment/index.js';
 import type { LabeledData } from '../data/index.js';
+import type { OperatingPoint } from '../metrics/index.js';
 import type { TrainingCheckpoint } from './checkpoint.js';
 import type { GradientWorkers } from './workers.js';
 
@@ -70,6 +71,22 @@ export interface TrainOptions {
   minDelta?: number;
   /** At the end, put back the weights of the epoch where `monitor` was best. Default `true` when `patience > 0`. */
   restoreBestWeights?: boolean;
+  /**
+   * Lowers the learning rate when `monitor` stops improving, as Keras' `ReduceLROnPlateau`:
+   * after `patience` epochs (default `3`) without improvement it is multiplied by `factor`
+   * (default `0.5`), never below `minLearningRate` (default `1e-5`). The rate of every epoch is
+   * in the history as `lr`. Needs an optimiser with a `learningRate` field (Adam, SGD, RMSprop).
+   * Default: off.
+   */
+  reduceLrOnPlateau?: { factor?: number; patience?: number; minLearningRate?: number };
+  /**
+   * After training (and any best-weights restore), choose the decision threshold on the
+   * validation data and store it in the model's metadata, where predictors and `evaluate` read
+   * it: `'youden'` maximises sensitivity + specificity. Models whose scores shift (batch
+   * normalisation with small batches) need this more than a fixed 0.5. Needs validation data
+   * with both classes. Default `'none'`: the model's threshold stays.
+   */
+  selectThreshold?: 'youden' | 'none';
   /** Hooks called during training. */
   callbacks?: TrainCallbacks;
   /**
@@ -132,4 +149,6 @@ export interface TrainHistory {
   /** Samples trained on and validated on. */
   readonly trainCount: number;
   readonly validationCount: number;
+  /** The threshold `selectThreshold` chose on the validation data, with its sensitivity and specificity there. */
+  readonly threshold?: OperatingPoint;
 }

@@ -7,6 +7,7 @@ import { buildSimpleCnn } from '../models/index.js';
 import { generatePhantoms } from '../phantom/index.js';
 import { AUGMENT_PRESETS } from '../augment/index.js';
 import { train, type TrainOptions } from './index.js';
+import { getModelInfo } from '../metadata/index.js';
 
 afterAll(async () => {
   disableWasmTraining();
@@ -163,6 +164,8 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     [{ patience: -1 }, 'patience'],
     [{ monitor: 'val_auc' as const }, 'monitor'],
     [{ augment: { rotationRange: -5 } }, 'rotationRange'],
+    [{ reduceLrOnPlateau: { factor: 1 } }, 'reduceLrOnPlateau.factor'],
+    [{ selectThreshold: 'youden' as const }, 'selectThreshold'],
   ])('refuses %j with a BAD_INPUT error naming %s', async (options, name) => {
     const model = tiny();
     const before = tf.memory().numTensors;
@@ -179,6 +182,26 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     const bad = [{ ...data[0]!, label: 2 }];
     await expect(train(model, bad)).rejects.toThrow(/labels must be 0/);
     await expect(train(model, [])).rejects.toMatchObject({ code: 'EMPTY_DATASET' });
+    model.dispose();
+  });
+
+  it('reduceLrOnPlateau halves the learning rate after `patience` epochs without improvement', async () => {
+    const model = tiny();
+    // minDelta 1: no epoch counts as an improvement after the first.
+    const h = await train(model, data, { epochs: 6, batchSize: 8, minDelta: 1, reduceLrOnPlateau: { factor: 0.5, patience: 2, minLearningRate: 2e-4 } });
+    expect(h.history.lr).toEqual([1e-3, 1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4]);
+    const floor = await train(tiny(), data, { epochs: 8, batchSize: 8, minDelta: 1, reduceLrOnPlateau: { patience: 1, minLearningRate: 2e-4 } });
+    expect(Math.min(...(floor.history.lr as number[]))).toBe(2e-4);
+    model.dispose();
+    tf.disposeVariables();
+  });
+
+  it("selectThreshold: 'youden' stores the threshold chosen on the validation data in the model", async () => {
+    const model = tiny();
+    const h = await train(model, data, { epochs: 2, batchSize: 8, validationSplit: 0.34, selectThreshold: 'youden' });
+    expect(h.threshold).toBeDefined();
+    expect(getModelInfo(model).preprocessing.threshold).toBe(h.threshold?.threshold);
+    expect(h.threshold?.sensitivity).toBeGreaterThanOrEqual(0);
     model.dispose();
   });
 });

@@ -11,9 +11,9 @@ import {
 } from '../data/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { predictScores } from '../inference/index.js';
-import { getModelInfo } from '../metadata/index.js';
+import { getModelInfo, setModelInfo } from '../metadata/index.js';
 import type { Preprocessing } from '../preprocessing/index.js';
-import { binaryMetrics } from '../metrics/index.js';
+import { binaryMetrics, selectThreshold, type OperatingPoint } from '../metrics/index.js';
 import { validateAugmentOptions } from '../augment/index.js';
 import { createRng, mixSeed, shuffled } from '../random/index.js';
 import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
@@ -118,6 +118,21 @@ function applySummedGradients(
   });
 }
 
+const CLASS_NAMES = ['normal (0)', 'hemorrhage (1)'] as const;
+
+/** Throws EMPTY_DATASET when `labels` lack a class: a binary classifier cannot learn from one. */
+function requireBothClasses(labels: Float32Array, what: string): void {
+  const counts = classCounts(labels);
+  const empty = counts.findIndex((c) => c === 0);
+  if (empty < 0) return;
+  throw new CtHemorrhageError(
+    'EMPTY_DATASET',
+    `${what} has no ${CLASS_NAMES[empty]} images (${counts[0]} normal, ${counts[1]} hemorrhage); the model needs both classes. ` +
+      'Add images of the missing class, or pass validationData chosen so that both sides hold both classes.',
+    { expected: 'both classes', received: { normal: counts[0], hemorrhage: counts[1] } },
+  );
+}
+
 /**
  * Preprocesses the training data once and resolves the validation side: `validationData`, or
  * a grouped stratified `validationSplit` of the training images. Everything allocated goes to
@@ -133,6 +148,7 @@ function trainingSets(
 ): { trainSet: Split; valSet?: Split } {
   const all = prepareData(data, spec, 'training data');
   owned.push(all);
+  requireBothClasses(all.labels, 'The training data');
   if (options.validationData !== undefined) {
     const val = prepareData(options.validationData, spec, 'validation data');
     owned.push(val);
@@ -147,6 +163,12 @@ function trainingSets(
       `A validation split of ${validationSplit} leaves ${split.train.length} training and ` +
         `${split.validation.length} validation samples; add data or change validationSplit.`,
       { option: 'validationSplit', received: validationSplit },
+    );
+  }
+  for (const [side, indices] of [['training', split.train], ['validation', split.validation]] as const) {
+    requireBothClasses(
+      Float32Array.from(indices, (i) => all.labels[i] as number),
+      `A validation split of ${validationSplit} leaves the ${side} side with ${indices.length} images, and it`,
     );
   }
   const trainSet = subset(all, split.train);
@@ -169,6 +191,47 @@ function makeYielder(): () => Promise<void> {
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     last = Date.now();
   };
+}
+
+interface Plateau {
+  readonly factor: number;
+  readonly patience: number;
+  readonly minLearningRate: number;
+}
+
+function resolvePlateau(option: TrainOptions['reduceLrOnPlateau']): Plateau | undefined {
+  if (option === undefined) return undefined;
+  const factor = option.factor ?? 0.5;
+  checkNumber('reduceLrOnPlateau.factor', factor, factor > 0 && factor < 1, 'in (0, 1)');
+  const patience = option.patience ?? 3;
+  checkNumber('reduceLrOnPlateau.patience', patience, Number.isInteger(patience) && patience >= 1, 'an integer >= 1');
+  const minLearningRate = option.minLearningRate ?? 1e-5;
+  checkNumber('reduceLrOnPlateau.minLearningRate', minLearningRate, minLearningRate >= 0, 'a number >= 0');
+  return { factor, patience, minLearningRate };
+}
+
+/** Reads and sets the optimiser's learning rate (a public field of tfjs' Adam, SGD, RMSprop...). */
+function learningRateOf(optimizer: tf.Optimizer, needed: boolean): { get(): number; set(v: number): void } | undefined {
+  if (!needed) return undefined;
+  const fields = optimizer as unknown as { learningRate?: unknown };
+  if (typeof fields.learningRate !== 'number') {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      'Option reduceLrOnPlateau needs an optimiser with a numeric learningRate field (Adam, SGD, RMSprop, Adagrad...).',
+      { option: 'reduceLrOnPlateau' },
+    );
+  }
+  return {
+    get: () => fields.learningRate as number,
+    set: (v) => {
+      fields.learningRate = v;
+    },
+  };
+}
+
+/** True when `signal` cut training short (the model is mid-run: no threshold is chosen). */
+function stoppedByAbort(options: TrainOptions, epochList: readonly number[], epochs: number): boolean {
+  return options.signal?.aborted === true && epochList.length < epochs;
 }
 
 function improved(monitor: MonitorName, value: number, best: number, minDelta: number): boolean {
@@ -216,6 +279,14 @@ export async function train(
   const shuffle = options.shuffle ?? TRAIN_DEFAULTS.shuffle;
   const callbacks = options.callbacks ?? {};
   if (options.augment) validateAugmentOptions(options.augment);
+  const plateau = resolvePlateau(options.reduceLrOnPlateau);
+  const thresholdMethod = options.selectThreshold ?? 'none';
+  if (thresholdMethod !== 'none' && thresholdMethod !== 'youden') {
+    throw new CtHemorrhageError('BAD_INPUT', `Option selectThreshold must be 'youden' or 'none'; got ${String(thresholdMethod)}.`, {
+      option: 'selectThreshold',
+      received: thresholdMethod,
+    });
+  }
   const checkpointEvery = options.checkpoint?.everyEpochs ?? 1;
   checkNumber('checkpoint.everyEpochs', checkpointEvery, Number.isInteger(checkpointEvery) && checkpointEvery >= 1, 'an integer >= 1');
 
@@ -234,6 +305,16 @@ export async function train(
         `Option monitor is "${monitor}" but there is no validation data; pass validationData or validationSplit, or monitor "loss".`,
         { option: 'monitor', received: monitor },
       );
+    }
+    if (thresholdMethod !== 'none') {
+      if (!valSet) {
+        throw new CtHemorrhageError(
+          'BAD_INPUT',
+          'Option selectThreshold chooses the threshold on validation data; pass validationData or validationSplit.',
+          { option: 'selectThreshold' },
+        );
+      }
+      requireBothClasses(valSet.labels, 'The validation data (to choose the threshold on)');
     }
     const restoreBest = options.restoreBestWeights ?? patience > 0;
     const [w0, w1] = resolveClassWeights(options.classWeight, trainSet.labels);
@@ -263,6 +344,9 @@ export async function train(
     let bestEpoch = resume?.bestEpoch ?? -1;
     let wait = resume?.wait ?? 0;
     let stoppedEarly = false;
+    const lr = learningRateOf(optimizer, plateau !== undefined);
+    let lrWait = resume?.lrWait ?? 0;
+    if (lr && resume?.learningRate !== undefined) lr.set(resume.learningRate);
     if (options.resumeFrom) {
       await restoreOptimizerState(optimizer, options.resumeFrom.optimizer);
       if (restoreBest && options.resumeFrom.bestWeights) best = options.resumeFrom.bestWeights.map((w) => tf.clone(w));
@@ -285,6 +369,7 @@ export async function train(
           bestValue: Number.isNaN(bestValue) ? null : bestValue,
           bestEpoch,
           wait,
+          ...(lr ? { learningRate: lr.get(), lrWait } : {}),
         },
         optimizer: await optimizerState(optimizer),
         ...(restoreBest && best ? { bestWeights: best } : {}),
@@ -350,7 +435,7 @@ export async function train(
         stoppedEarly = true;
         break;
       }
-      const logs: Logs = { loss: lossSum / n, acc: correctSum / n };
+      const logs: Logs = { loss: lossSum / n, acc: correctSum / n, ...(lr ? { lr: lr.get() } : {}) };
       if (valSet) {
         const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
         const m = binaryMetrics(valSet.labels, scores, 0.5);
@@ -370,8 +455,13 @@ export async function train(
           tf.dispose(best);
           best = model.getWeights().map((w) => tf.clone(w));
         }
+        lrWait = 0;
       } else {
         wait++;
+        if (lr && plateau && ++lrWait >= plateau.patience) {
+          lr.set(Math.max(lr.get() * plateau.factor, plateau.minLearningRate));
+          lrWait = 0;
+        }
       }
       await callbacks.onEpochEnd?.(epoch, logs);
       const aborted = options.signal?.aborted === true;
@@ -387,6 +477,13 @@ export async function train(
       model.setWeights(best);
       restored = true;
     }
+    let threshold: OperatingPoint | undefined;
+    if (thresholdMethod === 'youden' && valSet && !stoppedByAbort(options, epochList, epochs)) {
+      const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
+      threshold = selectThreshold(valSet.labels, scores, { method: 'youden' });
+      const info = getModelInfo(model);
+      setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, threshold: threshold.threshold } });
+    }
     const last = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1] as number]));
     await callbacks.onTrainEnd?.(last);
     return {
@@ -398,6 +495,7 @@ export async function train(
       restoredBestWeights: restored,
       trainCount: n,
       validationCount: valSet?.labels.length ?? 0,
+      ...(threshold ? { threshold } : {}),
     };
   } finally {
     // Cleanup only: a worker that failed has already made training throw.

@@ -1,0 +1,39 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CtHemorrhageError } from '../errors/index.js';
+import { buildLargerCnn, buildSimpleCnn } from './cnn.js';
+import { buildDeepCnn } from './deep.js';
+import type { CnnOptions } from './options.js';
+
+/** Architectures the factory builds, by name (as the CLI's `--arch` takes them). */
+export const ARCHITECTURES = Object.freeze({
+  /** {@link buildSimpleCnn} */
+  simple: buildSimpleCnn,
+  /** {@link buildLargerCnn} */
+  larger: buildLargerCnn,
+  /** {@link buildDeepCnn}: the library's best model */
+  deep: buildDeepCnn,
+});
+
+/** A name accepted by {@link buildModel}. */
+export type ArchitectureName = keyof typeof ARCHITECTURES;
+
+/**
+ * Builds an architecture by name.
+ *
+ * @example
+ * ```ts
+ * const model = buildModel('simple', { inputSize: 64 });
+ * model.name; // 'simple-cnn'
+ * ```
+ */
+export function buildModel(name: ArchitectureName, options: CnnOptions = {}): tfl.LayersModel {
+  const build = ARCHITECTURES[name];
+  if (build === undefined) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `Unknown architecture "${String(name)}"; use one of: ${Object.keys(ARCHITECTURES).join(', ')}.`,
+      { option: 'arch', expected: Object.keys(ARCHITECTURES), received: name },
+    );
+  }
+  return build(options);
+}
