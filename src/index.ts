@@ -69,6 +69,9 @@ export type {
   WorkerSetup,
 } from './trainer/index.js';
 
+export { DEFAULT_ARCHITECTURE, defaultRecipe } from './recipe/index.js';
+export type { TrainingRecipe } from './recipe/index.js';
+
 export { evaluate } from './evaluator/index.js';
 export type { EvaluateOptions, Evaluation } from './evaluator/index.js';
 

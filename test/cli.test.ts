@@ -29,7 +29,7 @@ describe('ct-hemorrhage CLI', () => {
   it.each([
     [['train'], /--out is required/],
     [['train', '--out', 'x', '--epochs', 'many'], /--epochs must be an integer >= 1; got "many"/],
-    [['train', '--out', 'x', '--arch', 'huge'], /--arch must be simple or larger/],
+    [['train', '--out', 'x', '--arch', 'huge'], /--arch must be one of simple, larger, deep/],
     [['train', '--bogus'], /Unknown option '--bogus'/],
     [['train', '--out', 'x', '--augment', 'wild'], /--augment must be none, ct or reference/],
     [['train', '--out', 'x', '--threads', '0'], /--threads must be auto or an integer >= 1/],
@@ -50,6 +50,9 @@ describe('ct-hemorrhage CLI', () => {
     );
     expect(trained.stderr).toContain('backend: cpu');
     expect(trained.stderr).toMatch(/epoch 2\/2 loss=/);
+    // The default recipe chooses the threshold on the validation split and saves it.
+    const chosen = /threshold (0\.\d+) chosen on the validation split/.exec(trained.stderr);
+    expect(chosen).not.toBeNull();
     expect(trained.stderr).not.toContain('Hi, looks like');
     expect(trained.stdout).toMatch(/accuracy\s+\d/);
     expect(trained.code).toBe(0);
@@ -72,7 +75,8 @@ describe('ct-hemorrhage CLI', () => {
 
     const png = join(data, slices[0]!.label === 1 ? 'hemorrhage' : 'normal', '0.png');
     const predicted = await cli('predict', '--model', out, '--image', png, '--image', join(root, 'missing.png'));
-    expect(predicted.stdout).toMatch(/0\.png\tprobability=0\.\d{4}\tlabel=(normal|hemorrhage)\tthreshold=0\.5/);
+    expect(predicted.stdout).toMatch(/0\.png\tprobability=0\.\d{4}\tlabel=(normal|hemorrhage)\tthreshold=0\.\d+/);
+    expect(Number(/threshold=(0\.\d+)/.exec(predicted.stdout)?.[1]).toFixed(3)).toBe(Number(chosen?.[1]).toFixed(3));
     expect(predicted.stderr).toMatch(/missing\.png: Could not read/);
     expect(predicted.code).toBe(1);
   }, 300_000);

@@ -42,6 +42,7 @@ const ROWS: Row[] = [
   ['buildModel', () => lib.buildModel('simple', { inputSize: 24 }).dispose()],
   ['buildSimpleCnn', () => lib.buildSimpleCnn({ inputSize: 24 }).dispose()],
   ['buildLargerCnn', () => lib.buildLargerCnn({ inputSize: 24 }).dispose()],
+  ['buildDeepCnn', () => lib.buildDeepCnn({ inputSize: 16, filters: 4 }).dispose()],
   ['imageToTensor', () => lib.imageToTensor(image, spec()).dispose()],
   ['imagesToBatch', () => lib.imagesToBatch([image, image], spec()).dispose()],
   ['tensorToBatch', () => tf.tidy(() => lib.tensorToBatch(tf.zeros([2, 40, 40, 1]), spec())).dispose()],
@@ -140,7 +141,7 @@ const NO_TENSORS = new Set([
   'calibrationSpec', 'confusionMatrixSpec', 'foldRocSpec', 'metricEntries', 'modelCardMarkdown', 'precisionRecallSpec',
   'reportMarkdown', 'reportPlots', 'reportSummary', 'rocSpec', 'trainingCurvesSpec', 'generateCtPhantom',
   'generateCtPhantoms', 'generatePhantoms', 'writePhantomDataset', 'listDataset', 'formatSkipped', 'readTrainHistory',
-  'renderPlot', 'writeModelCard', 'writeReport', 'recoverInterruptedSave',
+  'renderPlot', 'writeModelCard', 'writeReport', 'recoverInterruptedSave', 'defaultRecipe',
 ]);
 
 describe('no tensor leaks', () => {

@@ -1,7 +1,9 @@
 import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { ARCHITECTURES, type ArchitectureName } from '../models/index.js';
-import { numberFlag } from './args.js';
+import { numberFlag, type OptionSpec } from './args.js';
+import { DEFAULT_ARCHITECTURE, defaultRecipe } from '../recipe/index.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
 
 /** The training flags `train` and `crossval` share, parsed and checked. */
 export interface TrainingFlags {
@@ -19,6 +21,10 @@ export interface TrainingFlags {
   readonly augmentName: string;
   /** `undefined` for `--threads auto`. */
   readonly threads: number | undefined;
+  /** Epochs without a better validation loss before the learning rate halves; 0 for a constant rate. */
+  readonly lrPatience: number;
+  /** `youden` chooses the threshold on the validation split; `none` keeps 0.5. */
+  readonly selectThreshold: 'youden' | 'none';
 }
 
 /** Parses the shared training flags, with errors that name the bad flag. */
@@ -44,10 +50,18 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
       received: augmentName,
     });
   }
+  const selectThreshold = String(values['select-threshold']);
+  if (selectThreshold !== 'youden' && selectThreshold !== 'none') {
+    throw new CtHemorrhageError('BAD_INPUT', `--select-threshold must be youden or none; got "${selectThreshold}".`, {
+      option: 'select-threshold',
+      received: selectThreshold,
+    });
+  }
+  const sizeFlag = String(values.size);
   const threadsFlag = String(values.threads);
   return {
     arch,
-    size: numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'an integer >= 16'),
+    size: sizeFlag === 'auto' ? defaultRecipe(arch).inputSize : numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'auto or an integer >= 16'),
     epochs: numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
@@ -57,6 +71,44 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
     classWeight,
     augmentName,
     augment: augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS],
+    lrPatience: numberFlag(values, 'lr-patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
+    selectThreshold,
     threads: threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1'),
+  };
+}
+
+const recipe = defaultRecipe();
+const plateau = recipe.train.reduceLrOnPlateau?.patience ?? 0;
+
+/** The flags of the training recipe that `train` and `crossval` share, with the default recipe's values. */
+export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
+  arch: { type: 'string', value: 'name', help: `Architecture: ${Object.keys(ARCHITECTURES).join(', ')}`, default: DEFAULT_ARCHITECTURE },
+  size: { type: 'string', value: 'px|auto', help: 'Input side in pixels; auto: 64 for deep, 128 for simple and larger', default: 'auto' },
+  epochs: { type: 'string', value: 'n', help: 'Most epochs', default: String(recipe.train.epochs ?? TRAIN_DEFAULTS.epochs) },
+  'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(recipe.train.batchSize ?? TRAIN_DEFAULTS.batchSize) },
+  'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(recipe.train.learningRate ?? TRAIN_DEFAULTS.learningRate) },
+  patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: String(recipe.train.patience ?? 0) },
+  'lr-patience': { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before the learning rate halves; 0 keeps it constant', default: String(plateau) },
+  'select-threshold': { type: 'string', value: 'youden|none', help: 'Choose the decision threshold on the validation split (youden) or keep 0.5', default: 'youden' },
+  'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
+  augment: { type: 'string', value: 'preset', help: "Training augmentation: none, ct or reference (the Keras project's settings)", default: 'ct' },
+};
+
+/**
+ * The {@link TrainOptions} the parsed flags stand for (epochs, batch size, learning rate and its
+ * schedule, early stopping, class weights, augmentation, threshold choice); `validation` says
+ * whether a validation split exists to stop early and choose the threshold on.
+ */
+export function trainOptions(flags: TrainingFlags, validation: boolean): TrainOptions {
+  return {
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    learningRate: flags.learningRate,
+    seed: flags.seed,
+    patience: flags.patience,
+    ...(flags.augment ? { augment: flags.augment } : {}),
+    ...(flags.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+    ...(flags.lrPatience > 0 ? { reduceLrOnPlateau: { factor: 0.5, patience: flags.lrPatience } } : {}),
+    ...(validation ? { selectThreshold: flags.selectThreshold } : {}),
   };
 }

@@ -78,7 +78,14 @@ export interface TrainOptions {
    * in the history as `lr`. Needs an optimiser with a `learningRate` field (Adam, SGD, RMSprop).
    * Default: off.
    */
-  reduceLrOnPlateau?: { factor?: number; patience?: number; minLearningRate?: number };
+  reduceLrOnPlateau?: {
+    /** Multiplier of the learning rate at each cut, in (0, 1). Default `0.5`. */
+    factor?: number;
+    /** Epochs without improvement before a cut. Default `3`. */
+    patience?: number;
+    /** The rate never goes below this. Default `1e-5`. */
+    minLearningRate?: number;
+  };
   /**
    * After training (and any best-weights restore), choose the decision threshold on the
    * validation data and store it in the model's metadata, where predictors and `evaluate` read
@@ -102,7 +109,9 @@ export interface TrainOptions {
    * Training waits for `save`; its tensors are disposed when it returns.
    */
   checkpoint?: {
+    /** Epochs between checkpoints. Default `1`. */
     everyEpochs?: number;
+    /** Stores the checkpoint (and the model's weights with it); awaited. */
     save: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
   };
   /**

@@ -9,7 +9,7 @@ import { numberFlag, THRESHOLD_OPTION, thresholdFlag, type Command } from '../ar
 import { useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
-import { trainingFlags } from '../training-flags.js';
+import { TRAINING_OPTIONS, trainingFlags, trainOptions } from '../training-flags.js';
 import { consoleOutput } from '../output.js';
 import { trainCommand } from './train.js';
 
@@ -27,21 +27,14 @@ export const crossvalCommand: Command = {
     windows: WINDOWS_OPTION,
     folds: { type: 'string', value: 'k', help: 'Folds (each class needs at least k groups)', default: '5' },
     report: { type: 'string', value: 'dir', help: 'Write report.md, report.json and PNG plots to this folder' },
-    arch: t.arch as Command['options'][string],
-    size: t.size as Command['options'][string],
-    epochs: t.epochs as Command['options'][string],
-    'batch-size': t['batch-size'] as Command['options'][string],
-    'learning-rate': t['learning-rate'] as Command['options'][string],
+    ...TRAINING_OPTIONS,
     seed: { type: 'string', value: 'n', help: 'Seed of the folds, weights, inner split, shuffling and dropout', default: '42' },
-    patience: t.patience as Command['options'][string],
     'validation-split': {
       type: 'string',
       value: 'f',
       help: "Share of each fold's training images held out for early stopping (grouped, stratified); 0 for none",
       default: '0.2',
     },
-    'class-weight': t['class-weight'] as Command['options'][string],
-    augment: t.augment as Command['options'][string],
     threads: t.threads as Command['options'][string],
     phantoms: t.phantoms as Command['options'][string],
     threshold: THRESHOLD_OPTION,
@@ -49,8 +42,8 @@ export const crossvalCommand: Command = {
   },
   async run(values) {
     const io = consoleOutput();
-    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augment, augmentName, threads } =
-      trainingFlags(values);
+    const flags = trainingFlags(values);
+    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augmentName, threads } = flags;
     const folds = numberFlag(values, 'folds', (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
     const validationSplit = numberFlag(values, 'validation-split', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
     const threshold = thresholdFlag(values);
@@ -76,14 +69,9 @@ export const crossvalCommand: Command = {
         seed,
         ...threshold,
         train: {
-          epochs,
-          batchSize,
-          learningRate,
-          patience,
+          ...trainOptions(flags, validationSplit > 0),
           validationSplit,
-          ...(augment ? { augment } : {}),
           ...(workers ? { workers } : {}),
-          ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
           callbacks: {
             onEpochEnd: (epoch, logs) => io.err(`fold ${currentFold + 1}/${folds} epoch ${epoch + 1}/${epochs} ${formatLogs(logs ?? {})}`),
           },

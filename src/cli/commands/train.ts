@@ -15,7 +15,7 @@ import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
-import { trainingFlags } from '../training-flags.js';
+import { TRAINING_OPTIONS, trainingFlags, trainOptions } from '../training-flags.js';
 import { consoleOutput } from '../output.js';
 
 /** Size of the embedded phantom data set used when `--data` is not given. */
@@ -31,16 +31,9 @@ export const trainCommand: Command = {
     ...DATA_OPTIONS,
     windows: WINDOWS_OPTION,
     out: { type: 'string', value: 'dir', help: 'Folder to save the model to (required)' },
-    arch: { type: 'string', value: 'name', help: 'Architecture: simple or larger', default: 'larger' },
-    size: { type: 'string', value: 'px', help: 'Input side in pixels', default: String(CNN_DEFAULTS.inputSize) },
-    epochs: { type: 'string', value: 'n', help: 'Epochs', default: String(TRAIN_DEFAULTS.epochs) },
-    'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(TRAIN_DEFAULTS.batchSize) },
-    'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(TRAIN_DEFAULTS.learningRate) },
+    ...TRAINING_OPTIONS,
     seed: { type: 'string', value: 'n', help: 'Seed of weights, split, shuffling and dropout', default: '42' },
-    patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: '5' },
     'validation-split': { type: 'string', value: 'f', help: 'Share held out for validation (grouped, stratified)', default: '0.2' },
-    'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
-    augment: { type: 'string', value: 'preset', help: 'Training augmentation: none, ct or reference (the Keras project\'s settings)', default: 'none' },
     threads: { type: 'string', value: 'n|auto', help: 'Threads that train (wasm backend): auto uses every core', default: 'auto' },
     phantoms: { type: 'string', value: 'n', help: 'Generated slices to train on when --data is not given', default: String(DEFAULT_PHANTOM_COUNT) },
     'checkpoint-every': { type: 'string', value: 'n', help: 'Save a checkpoint every n epochs (and on Ctrl-C); 0 turns checkpoints off', default: '1' },
@@ -51,8 +44,8 @@ export const trainCommand: Command = {
   async run(values) {
     const io = consoleOutput();
     const out = requiredFlag(values, 'out', 'train');
-    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augment, augmentName, threads } =
-      trainingFlags(values);
+    const flags = trainingFlags(values);
+    const { arch, size, epochs, batchSize, learningRate, seed, patience, phantoms, classWeight, augmentName, threads, lrPatience } = flags;
     const validationSplit = numberFlag(values, 'validation-split', (n) => n > 0 && n < 1, 'a number in (0, 1)');
     const checkpointEvery = numberFlag(values, 'checkpoint-every', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
     const checkpointDir = typeof values['checkpoint-dir'] === 'string' ? values['checkpoint-dir'] : `${out}.checkpoint`;
@@ -86,15 +79,9 @@ export const trainCommand: Command = {
       const batches = Math.ceil(trainSet.length / batchSize);
       let started = Date.now();
       const history = await train(model, trainSet, {
-        epochs,
-        batchSize,
-        learningRate,
-        seed,
-        patience,
+        ...trainOptions(flags, true),
         validationData: valSet,
-        ...(augment ? { augment } : {}),
         ...(workers ? { workers } : {}),
-        ...(classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
         signal: interrupt.signal,
         ...(checkpointEvery > 0 || values.resume === true
@@ -123,6 +110,10 @@ export const trainCommand: Command = {
         return 130;
       }
       if (history.restoredBestWeights) io.err(`restored the weights of epoch ${history.bestEpoch + 1} (best ${history.monitor})`);
+      if (history.threshold) {
+        const t = history.threshold;
+        io.err(`threshold ${t.threshold.toFixed(3)} chosen on the validation split (sensitivity ${t.sensitivity.toFixed(2)}, specificity ${t.specificity.toFixed(2)} there)`);
+      }
       await saveModel(model, out);
       io.err(`saved model to ${out}`);
       await rm(checkpointDir, { recursive: true, force: true }); // the finished model supersedes it
@@ -145,7 +136,19 @@ export const trainCommand: Command = {
             : ''),
         metrics: result,
         metricsOn: `the validation split (${valSet.length} images, groups held out)`,
-        training: { epochs, 'batch size': batchSize, 'learning rate': learningRate, optimizer: 'Adam', patience, 'class weight': classWeight, augment: augmentName, seed, backend: backend.name },
+        training: {
+          epochs,
+          'batch size': batchSize,
+          'learning rate': learningRate,
+          optimizer: 'Adam',
+          'learning-rate schedule': lrPatience > 0 ? `halved after ${lrPatience} epochs without a better val_loss` : 'constant',
+          patience,
+          'class weight': classWeight,
+          augment: augmentName,
+          threshold: history.threshold ? `${history.threshold.threshold.toFixed(3)}, chosen on the validation split (Youden)` : 'fixed',
+          seed,
+          backend: backend.name,
+        },
         history,
       });
       io.err(`wrote MODEL_CARD.md and history.json to ${out}`);

@@ -1,0 +1,86 @@
+// Grouped, stratified k-fold cross-validation on ../shared/data/head_ct of the simple CNN, the
+// larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
+// sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
+//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --out docs/results.md]
+import * as tf from '@tensorflow/tfjs-core';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { crossValidate } from '../src/crossval/index.js';
+import { buildModel, type ArchitectureName } from '../src/models/index.js';
+import { loadImageFolder } from '../src/node/data/index.js';
+import { startTraining } from './training-setup.js';
+import { recipe } from './accuracy/recipe.js';
+import type { MonitorName } from '../src/trainer/index.js';
+import { summarise, type SeedRun } from './accuracy/summary.js';
+import { writeResults } from './accuracy/results.js';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'simple,larger,deep' },
+    seeds: { type: 'string', default: '1,2,3' },
+    folds: { type: 'string', default: '5' },
+    epochs: { type: 'string' },
+    patience: { type: 'string' },
+    size: { type: 'string' },
+    threads: { type: 'string' },
+    monitor: { type: 'string' },
+    out: { type: 'string', default: 'docs/results.md' },
+  },
+});
+const models = String(values.models).split(',') as ArchitectureName[];
+const seeds = String(values.seeds).split(',').map(Number);
+const folds = Number(values.folds);
+const overrides = {
+  ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+  ...(values.patience ? { patience: Number(values.patience) } : {}),
+  ...(values.size ? { inputSize: Number(values.size) } : {}),
+  ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
+};
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 60000).toFixed(1)} min`;
+
+const { backend, threads, workers } = await startTraining(values.threads ? Number(values.threads) : undefined);
+console.log(`backend ${backend.name}, ${threads} thread(s)`);
+const dataDir = fileURLToPath(new URL('../../shared/data/head_ct', import.meta.url));
+const { samples } = await loadImageFolder(dataDir);
+console.log(`data: ${samples.length} slices, ${new Set(samples.map((s) => s.group)).size} groups`);
+
+const runs = new Map<ArchitectureName, SeedRun[]>();
+try {
+  for (const arch of models) {
+    const r = recipe(arch, overrides);
+    for (const seed of seeds) {
+      const modelStart = performance.now();
+      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, seed }), samples, {
+        folds,
+        seed,
+        train: {
+          ...r.train,
+          ...(workers ? { workers } : {}),
+          callbacks: {
+            onEpochEnd: (epoch, logs) =>
+              console.log(
+                `  epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(3)} val_loss ${logs?.val_loss?.toFixed(3)} val_auc ${logs?.val_auc?.toFixed(3)} lr ${logs?.lr?.toExponential(1)} (${elapsed()})`,
+              ),
+          },
+        },
+        onFold: (f) =>
+          console.log(
+            `${arch} seed ${seed} fold ${f.fold + 1}/${folds}: AUC ${f.metrics.rocAuc.toFixed(3)}, accuracy ${(100 * f.metrics.accuracy).toFixed(1)}% ` +
+              `at ${f.metrics.threshold.toFixed(3)}; ${f.history.epoch.length} epochs, best ${f.history.bestEpoch + 1} (${elapsed()})`,
+          ),
+      });
+      const run: SeedRun = { seed, cv, seconds: (performance.now() - modelStart) / 1000 };
+      (runs.get(arch) ?? runs.set(arch, []).get(arch))?.push(run);
+    }
+  }
+} finally {
+  await workers?.terminate();
+  tf.disposeVariables();
+}
+const seconds = (performance.now() - started) / 1000;
+const summaries = [...runs].map(([arch, seedRuns]) => summarise(arch, recipe(arch, overrides), seedRuns));
+for (const s of summaries) console.log(s.line);
+console.log(`run time ${(seconds / 60).toFixed(1)} min`);
+await writeResults(String(values.out), summaries, { folds, seeds, seconds, backend: `${backend.name}, ${threads} thread(s)`, images: samples.length });
+console.log(`wrote ${values.out}`);

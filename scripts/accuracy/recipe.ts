@@ -1,0 +1,27 @@
+// The recipe npm run accuracy measures: the library's default recipe, with optional overrides
+// for experiments (each override is printed in docs/results.md).
+import type { ArchitectureName } from '../../src/models/index.js';
+import { defaultRecipe, type TrainingRecipe } from '../../src/recipe/index.js';
+import type { MonitorName } from '../../src/trainer/index.js';
+
+export type Recipe = TrainingRecipe;
+
+export interface RecipeOverrides {
+  readonly inputSize?: number;
+  readonly epochs?: number;
+  readonly patience?: number;
+  readonly monitor?: MonitorName;
+}
+
+export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}): Recipe {
+  const base = defaultRecipe(arch);
+  return {
+    inputSize: overrides.inputSize ?? base.inputSize,
+    train: {
+      ...base.train,
+      ...(overrides.epochs !== undefined ? { epochs: overrides.epochs } : {}),
+      ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
+      ...(overrides.monitor !== undefined ? { monitor: overrides.monitor } : {}),
+    },
+  };
+}

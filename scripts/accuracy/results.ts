@@ -1,0 +1,48 @@
+// Writes docs/results.md for npm run accuracy.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ModelSummary } from './summary.js';
+
+export interface RunFacts {
+  readonly folds: number;
+  readonly seeds: readonly number[];
+  readonly seconds: number;
+  readonly backend: string;
+  readonly images: number;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const range = (i: readonly [number, number], f: (x: number) => string) => `${f(i[0])}-${f(i[1])}`;
+
+/** The measured table, the settings and how to read it; the comparison text is in RESULTS_TEXT. */
+export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFacts, text: string): string {
+  const rows = summaries.map(
+    (s) =>
+      `| ${s.arch} | ${s.recipe.inputSize}² | ${pct(s.accuracy.mean)} (${range(s.accuracy.interval, pct)}) | ` +
+      `${pct(s.sensitivity.mean)} (${range(s.sensitivity.interval, pct)}) | ${pct(s.specificity.mean)} (${range(s.specificity.interval, pct)}) | ` +
+      `${s.auc.mean.toFixed(3)} (${range(s.auc.interval, (x) => x.toFixed(3))}) | ` +
+      `${Math.min(...s.foldAucs).toFixed(2)}-${Math.max(...s.foldAucs).toFixed(2)} | ${s.minutesPerRun.toFixed(1)} |`,
+  );
+  return [
+    '# Results on real data: grouped cross-validation of the head CT slices',
+    '',
+    '_Written by `npm run accuracy`. For research and education, not for diagnosis._',
+    '',
+    `Grouped, stratified ${facts.folds}-fold cross-validation on the ${facts.images} Kaggle head CT slices in ` +
+      `\`../shared/data/head_ct\` (groups from \`groups.csv\`), seeds ${facts.seeds.join(', ')}; ` +
+      `backend ${facts.backend}; run time ${(facts.seconds / 60).toFixed(0)} min.`,
+    '',
+    '| model | input | accuracy (95% CI) | sensitivity | specificity | ROC AUC (95% CI) | fold AUCs | min per CV run |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    text,
+    '',
+  ].join('\n');
+}
+
+export async function writeResults(path: string, summaries: readonly ModelSummary[], facts: RunFacts): Promise<void> {
+  const { RESULTS_TEXT } = await import('./text.js');
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, resultsMarkdown(summaries, facts, RESULTS_TEXT));
+}

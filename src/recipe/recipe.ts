@@ -1,0 +1,53 @@
+import { AUGMENT_PRESETS } from '../augment/index.js';
+import type { ArchitectureName } from '../models/index.js';
+import type { TrainOptions } from '../trainer/index.js';
+
+/** The architecture `ct-hemorrhage train` builds when `--arch` is not given. */
+export const DEFAULT_ARCHITECTURE: ArchitectureName = 'deep';
+
+/** Input side and training options of the default recipe for one architecture. */
+export interface TrainingRecipe {
+  /** Input side in pixels (square). */
+  readonly inputSize: number;
+  /** Options for {@link train}; add data, workers and callbacks. */
+  readonly train: Readonly<Omit<TrainOptions, 'validationData' | 'workers' | 'callbacks' | 'signal' | 'checkpoint' | 'resumeFrom'>>;
+}
+
+/**
+ * The default recipe, what `ct-hemorrhage train --data <dir>` uses with no other flag, and
+ * what `npm run accuracy` measures (docs/results.md gives the experiments behind each choice):
+ *
+ * - input: grey, 64x64 for the deep CNN (128x128 for the seed CNNs, as the seed project);
+ * - up to 40 epochs of Adam (learning rate 0.001, batches of 16), halved after 4 epochs
+ *   without a better validation loss;
+ * - a grouped, stratified validation split of 0.2; early stopping after 10 epochs without a
+ *   better validation loss, and the best epoch's weights restored;
+ * - class weights balanced (a no-op on balanced data);
+ * - the `ct` augmentation preset (small rotations, shifts, zoom, flips, brightness, contrast);
+ * - the decision threshold chosen on the validation split (Youden's J) and saved in the model.
+ *
+ * @example
+ * ```ts
+ * const r = defaultRecipe('deep');
+ * const model = buildModel('deep', { inputSize: r.inputSize });
+ * await train(model, images, r.train);
+ * ```
+ */
+export function defaultRecipe(arch: ArchitectureName = DEFAULT_ARCHITECTURE): TrainingRecipe {
+  return {
+    inputSize: arch === 'deep' ? 64 : 128,
+    train: {
+      epochs: 40,
+      batchSize: 16,
+      learningRate: 0.001,
+      validationSplit: 0.2,
+      patience: 10,
+      monitor: 'val_loss',
+      restoreBestWeights: true,
+      reduceLrOnPlateau: { factor: 0.5, patience: 4 },
+      classWeight: 'balanced',
+      augment: AUGMENT_PRESETS.ct,
+      selectThreshold: 'youden',
+    },
+  };
+}
