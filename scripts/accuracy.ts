@@ -24,6 +24,7 @@ const { values } = parseArgs({
     size: { type: 'string' },
     threads: { type: 'string' },
     monitor: { type: 'string' },
+    split: { type: 'string', default: 'grouped' },
     out: { type: 'string', default: 'docs/results.md' },
   },
 });
@@ -45,6 +46,9 @@ const dataDir = fileURLToPath(new URL('../../shared/data/head_ct', import.meta.u
 const { samples } = await loadImageFolder(dataDir);
 console.log(`data: ${samples.length} slices, ${new Set(samples.map((s) => s.group)).size} groups`);
 
+// --split random puts every image in its own group: the leaky random split of the seed project.
+const random = values.split === 'random';
+if (!random && values.split !== 'grouped') throw new Error(`--split must be grouped or random; got ${values.split}`);
 const runs = new Map<ArchitectureName, SeedRun[]>();
 try {
   for (const arch of models) {
@@ -54,6 +58,7 @@ try {
       const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, seed }), samples, {
         folds,
         seed,
+        ...(random ? { groups: samples.map((s) => s.id) } : {}),
         train: {
           ...r.train,
           ...(workers ? { workers } : {}),
@@ -82,5 +87,12 @@ const seconds = (performance.now() - started) / 1000;
 const summaries = [...runs].map(([arch, seedRuns]) => summarise(arch, recipe(arch, overrides), seedRuns));
 for (const s of summaries) console.log(s.line);
 console.log(`run time ${(seconds / 60).toFixed(1)} min`);
-await writeResults(String(values.out), summaries, { folds, seeds, seconds, backend: `${backend.name}, ${threads} thread(s)`, images: samples.length });
+await writeResults(String(values.out), summaries, {
+  folds,
+  seeds,
+  seconds,
+  backend: `${backend.name}, ${threads} thread(s)`,
+  images: samples.length,
+  split: random ? 'random' : 'grouped',
+});
 console.log(`wrote ${values.out}`);

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { LabeledImage } from '../src/data/index.js';
+import { groupedHoldout } from './training-setup.js';
 import { buildPage, REPO_ROOT, servePage } from '../examples/browser/server.js';
 import { analyseFile, launchChromium, openDemo } from '../test/e2e/chromium.js';
 
@@ -38,14 +38,7 @@ async function trainModel(dir: string): Promise<void> {
   const workers = threads > 0 ? await lib.createTrainingWorkers({ threads }) : undefined;
   try {
     const { samples } = await lib.loadImageFolder(data);
-    const split = lib.stratifiedGroupSplit(
-      samples.map((s) => s.label),
-      0.2,
-      seed,
-      samples.map((s) => s.group),
-    );
-    const trainSet = split.train.map((i) => samples[i] as LabeledImage);
-    const heldOut = split.validation.map((i) => samples[i] as LabeledImage);
+    const { trainSet, heldOut } = groupedHoldout(samples, seed);
     const model = lib.buildLargerCnn({ inputSize: 128, seed });
     await lib.train(model, trainSet, {
       epochs: Number(values.epochs),

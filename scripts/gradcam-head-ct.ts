@@ -7,13 +7,11 @@ import { Jimp } from 'jimp';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AUGMENT_PRESETS } from '../src/augment/index.js';
-import type { LabeledImage } from '../src/data/index.js';
-import { stratifiedGroupSplit } from '../src/data/index.js';
 import { gradCam, heatmapOverlay, overlayBase } from '../src/explain/index.js';
 import { buildLargerCnn } from '../src/models/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
 import { train } from '../src/trainer/index.js';
-import { startTraining } from './training-setup.js';
+import { groupedHoldout, startTraining } from './training-setup.js';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '60' }, seed: { type: 'string', default: '42' } } });
 const seed = Number(values.seed);
@@ -22,14 +20,7 @@ const started = performance.now();
 
 const { workers } = await startTraining();
 const { samples } = await loadImageFolder(fileURLToPath(new URL('../../shared/data/head_ct', import.meta.url)));
-const split = stratifiedGroupSplit(
-  samples.map((s) => s.label),
-  0.2,
-  seed,
-  samples.map((s) => s.group),
-);
-const trainSet = split.train.map((i) => samples[i] as LabeledImage);
-const heldOut = split.validation.map((i) => samples[i] as LabeledImage);
+const { trainSet, heldOut } = groupedHoldout(samples, seed);
 const model = buildLargerCnn({ inputSize: 128, seed });
 try {
   const history = await train(model, trainSet, {

@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Jimp } from 'jimp';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { CtHemorrhageError } from '../src/errors/index.js';
 import { isHuImage, toGray, type SliceImage } from '../src/preprocessing/index.js';
 
 /** Activates the stock cpu backend and quiets tfjs' Node banner. */
@@ -73,4 +75,15 @@ export async function runCli(...args: string[]): Promise<{ code: number; stdout:
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** Runs `fn`, expects it to throw a CtHemorrhageError, and returns that error. */
+export function thrownError(fn: () => unknown): CtHemorrhageError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CtHemorrhageError);
+    return error as CtHemorrhageError;
+  }
+  throw new Error('expected an error');
 }

@@ -9,6 +9,8 @@ export interface RunFacts {
   readonly seconds: number;
   readonly backend: string;
   readonly images: number;
+  /** `grouped` (by groups.csv) or `random` (every image its own group: leaks). */
+  readonly split: 'grouped' | 'random';
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -28,8 +30,8 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
     '',
     '_Written by `npm run accuracy`. For research and education, not for diagnosis._',
     '',
-    `Grouped, stratified ${facts.folds}-fold cross-validation on the ${facts.images} Kaggle head CT slices in ` +
-      `\`../shared/data/head_ct\` (groups from \`groups.csv\`), seeds ${facts.seeds.join(', ')}; ` +
+    `${facts.split === 'grouped' ? 'Grouped' : 'Random (NOT grouped: slices of one scan on both sides)'}, stratified ${facts.folds}-fold cross-validation on the ${facts.images} Kaggle head CT slices in ` +
+      `\`../shared/data/head_ct\`${facts.split === 'grouped' ? ' (groups from \`groups.csv\`)' : ''}, seeds ${facts.seeds.join(', ')}; ` +
       `backend ${facts.backend}; run time ${(facts.seconds / 60).toFixed(0)} min.`,
     '',
     '| model | input | accuracy (95% CI) | sensitivity | specificity | ROC AUC (95% CI) | fold AUCs | min per CV run |',

@@ -1,5 +1,6 @@
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
+import { thrownError } from '../../test/helpers.js';
 import { CtHemorrhageError, type CtHemorrhageErrorCode } from '../errors/index.js';
 import { dicomUid, isDicom, readDicom, writeDicom } from './index.js';
 
@@ -137,19 +138,10 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
   return new Uint8Array(await out.arrayBuffer());
 }
 
-function catchError(fn: () => unknown): CtHemorrhageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CtHemorrhageError);
-    return error as CtHemorrhageError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Expects a CtHemorrhageError of `code` whose message and details.file name `file`, and whose message matches `patterns`. */
 function expectFailure(fn: () => unknown, code: CtHemorrhageErrorCode, file: string, ...patterns: RegExp[]): CtHemorrhageError {
-  const error = catchError(fn);
+  const error = thrownError(fn);
   expect(error.code).toBe(code);
   expect(error.message).toContain(file);
   expect(error.details.file).toBe(file);
@@ -498,7 +490,7 @@ describe('writeDicom output', () => {
       /0 to 65535/,
     ],
   ])('throws BAD_INPUT for %s', (_, fn, pattern) => {
-    const error = catchError(fn);
+    const error = thrownError(fn);
     expect(error.code).toBe('BAD_INPUT');
     expect(error.message).toMatch(pattern);
   });
@@ -549,7 +541,7 @@ describe('readDicom errors (generated bad inputs)', () => {
   });
 
   it('names "the DICOM bytes" when no name is given', () => {
-    const error = catchError(() => readDicom(new Uint8Array(0)));
+    const error = thrownError(() => readDicom(new Uint8Array(0)));
     expect(error.message).toContain('the DICOM bytes');
     expect(error.details.file).toBeUndefined();
   });

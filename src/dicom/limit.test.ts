@@ -1,7 +1,7 @@
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
+import { thrownError } from '../../test/helpers.js';
 import { decodeSlice } from '../decode/index.js';
-import { CtHemorrhageError } from '../errors/index.js';
 import { readDicom, writeDicom } from './index.js';
 
 const slice = (width: number, height: number) => writeDicom({ hu: new Float32Array(width * height).fill(40), width, height });
@@ -26,21 +26,12 @@ function withPixelLength(bytes: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
-function failure(fn: () => unknown): CtHemorrhageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CtHemorrhageError);
-    return error as CtHemorrhageError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('readDicom maxPixels', () => {
   it('refuses Rows x Columns 65535 x 65535 before touching the pixels, saying the limit and how to raise it', async () => {
     const bytes = withUs(withUs(slice(4, 4), 'x00280010', 65_535), 'x00280011', 65_535);
     const start = performance.now();
-    const error = failure(() => readDicom(bytes, { name: 'huge.dcm' }));
+    const error = thrownError(() => readDicom(bytes, { name: 'huge.dcm' }));
     expect(performance.now() - start).toBeLessThan(250);
     expect(error.code).toBe('BAD_INPUT');
     expect(error.message).toMatch(/huge\.dcm: its DICOM header declares 65535 x 65535 = 4,294,836,225 pixels, more than the limit of 16,777,216 \(maxPixels\)/);
@@ -51,11 +42,11 @@ describe('readDicom maxPixels', () => {
 
   it('is configurable: 64 x 64 is refused with maxPixels 100 and read by default', async () => {
     const bytes = slice(64, 64);
-    expect(failure(() => readDicom(bytes, { maxPixels: 100 })).message).toContain('64 x 64 = 4,096 pixels, more than the limit of 100');
+    expect(thrownError(() => readDicom(bytes, { maxPixels: 100 })).message).toContain('64 x 64 = 4,096 pixels, more than the limit of 100');
     expect(readDicom(bytes).width).toBe(64);
     expect(readDicom(bytes, { maxPixels: 4096 }).width).toBe(64);
     await expect(decodeSlice(bytes, { maxPixels: 100 })).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    expect(failure(() => readDicom(bytes, { maxPixels: 0 })).details.option).toBe('maxPixels');
+    expect(thrownError(() => readDicom(bytes, { maxPixels: 0 })).details.option).toBe('maxPixels');
   });
 
   it('reads a 1 x 1 slice', () => {
@@ -67,7 +58,7 @@ describe('readDicom with lying lengths', () => {
   const good = slice(8, 8); // 128 bytes of pixel data
 
   it('PixelData declaring fewer bytes than Rows x Columns need -> DECODE_FAILED', () => {
-    const error = failure(() => readDicom(withPixelLength(good, 64), { name: 'short.dcm' }));
+    const error = thrownError(() => readDicom(withPixelLength(good, 64), { name: 'short.dcm' }));
     expect(error.code).toBe('DECODE_FAILED');
     expect(error.message).toMatch(/short\.dcm: its pixel data holds 64 bytes, but 8 x 8 pixels of 16 bits need 128/);
   });
@@ -75,11 +66,11 @@ describe('readDicom with lying lengths', () => {
   it('PixelData declaring more bytes than the file holds: read when the pixels are all there, else DECODE_FAILED', () => {
     expect(readDicom(withPixelLength(good, 1 << 30))).toMatchObject({ width: 8, height: 8 });
     const cut = withPixelLength(good, 1 << 30).slice(0, good.length - 10);
-    expect(failure(() => readDicom(cut, { name: 'long.dcm' })).message).toMatch(/long\.dcm: its pixel data holds 118 bytes/);
+    expect(thrownError(() => readDicom(cut, { name: 'long.dcm' })).message).toMatch(/long\.dcm: its pixel data holds 118 bytes/);
   });
 
   it('Rows x Columns larger than the pixel data (but under the limit) -> DECODE_FAILED', () => {
-    const error = failure(() => readDicom(withUs(good, 'x00280010', 4000), { name: 'rows.dcm' }));
+    const error = thrownError(() => readDicom(withUs(good, 'x00280010', 4000), { name: 'rows.dcm' }));
     expect(error.code).toBe('DECODE_FAILED');
     expect(error.details).toMatchObject({ expected: 4000 * 8 * 2, received: 128 });
   });
@@ -90,9 +81,9 @@ describe('readDicom with lying lengths', () => {
   });
 
   it('Rows 0 or a missing PixelData -> DECODE_FAILED, not a crash', () => {
-    expect(failure(() => readDicom(withUs(good, 'x00280010', 0), { name: 'zero.dcm' })).message).toMatch(/lacks Rows, Columns/);
+    expect(thrownError(() => readDicom(withUs(good, 'x00280010', 0), { name: 'zero.dcm' })).message).toMatch(/lacks Rows, Columns/);
     const pd = element(good, 'x7fe00010');
     const noPixels = good.slice(0, pd.dataOffset - 12);
-    expect(failure(() => readDicom(noPixels, { name: 'nopix.dcm' })).message).toMatch(/no PixelData \(7FE0,0010\)/);
+    expect(thrownError(() => readDicom(noPixels, { name: 'nopix.dcm' })).message).toMatch(/no PixelData \(7FE0,0010\)/);
   });
 });
