@@ -20,7 +20,8 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
     train: {
       ...base.train,
       ...(overrides.epochs !== undefined ? { epochs: overrides.epochs } : {}),
-      ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
+      // --patience 0: no early stopping, and the last epoch's weights (not the best one's) kept.
+      ...(overrides.patience !== undefined ? { patience: overrides.patience, restoreBestWeights: overrides.patience > 0 } : {}),
       ...(overrides.monitor !== undefined ? { monitor: overrides.monitor } : {}),
     },
   };

@@ -83,7 +83,7 @@ const plateau = recipe.train.reduceLrOnPlateau?.patience ?? 0;
 /** The flags of the training recipe that `train` and `crossval` share, with the default recipe's values. */
 export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   arch: { type: 'string', value: 'name', help: `Architecture: ${Object.keys(ARCHITECTURES).join(', ')}`, default: DEFAULT_ARCHITECTURE },
-  size: { type: 'string', value: 'px|auto', help: 'Input side in pixels; auto: 64 for deep, 128 for simple and larger', default: 'auto' },
+  size: { type: 'string', value: 'px|auto', help: 'Input side in pixels; auto: 128 for simple and larger, 64 for deep', default: 'auto' },
   epochs: { type: 'string', value: 'n', help: 'Most epochs', default: String(recipe.train.epochs ?? TRAIN_DEFAULTS.epochs) },
   'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(recipe.train.batchSize ?? TRAIN_DEFAULTS.batchSize) },
   'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(recipe.train.learningRate ?? TRAIN_DEFAULTS.learningRate) },

@@ -15,13 +15,14 @@ export function deepBlockFilters(filters: number, b: number): number {
 }
 
 /**
- * The library's best model for this task: `convBlocks` blocks (default 4) of two 3x3
+ * A deeper network than the seed CNNs: `convBlocks` blocks (default 4) of two 3x3
  * convolutions with ReLU, each followed by batch normalisation (the second after the block's
- * 2x2 max-pooling); `filters` filters in
- * the first block (default 16), doubling per block up to 8x (16-32-64-128); global average
- * pooling, dropout and one sigmoid output. Same-padded convolutions keep the borders, so the
- * last map is `inputSize / 2^convBlocks` a side. It follows the four-block design that scored
- * far above the seed CNNs on grouped tests, at a width that trains in minutes on two cores.
+ * 2x2 max-pooling); `filters` filters in the first block (default 16), doubling per block up
+ * to 8x (16-32-64-128); global average pooling, dropout and one sigmoid output. Same-padded
+ * convolutions keep the borders, so the last map is `inputSize / 2^convBlocks` a side. It
+ * follows the four-block design that scored far above the seed CNNs in Keras on grouped tests,
+ * at a width that trains in minutes on two cores; with the library's default recipe it has
+ * not beaten the larger CNN yet (docs/results.md).
  *
  * Batch normalisation follows the ReLU (not precedes it) so that training runs on the wasm
  * path's fast gradients: a convolution with no activation is fused by tfjs, whose fused

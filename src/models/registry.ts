@@ -10,7 +10,7 @@ export const ARCHITECTURES = Object.freeze({
   simple: buildSimpleCnn,
   /** {@link buildLargerCnn} */
   larger: buildLargerCnn,
-  /** {@link buildDeepCnn}: the library's best model */
+  /** {@link buildDeepCnn} */
   deep: buildDeepCnn,
 });
 
