@@ -131,8 +131,9 @@ export const trainCommand: Command = {
         split:
           `Stratified split by label, grouped where groups are known (seed ${seed}): ${trainSet.length} training and ` +
           `${valSet.length} validation images (validation share ${validationSplit}).` +
-          (patience > 0
-            ? ` The validation images chose the best epoch (early stopping patience ${patience}), so their metrics are somewhat optimistic; evaluate on a separate test set.`
+          (patience > 0 || history.threshold
+            ? ` The validation images chose ${[patience > 0 ? `the best epoch (early stopping patience ${patience})` : '', history.threshold ? 'the decision threshold' : ''].filter(Boolean).join(' and ')}, ` +
+              'so their metrics are optimistic; evaluate on a separate test set (or cross-validate: ct-hemorrhage crossval).'
             : ''),
         metrics: result,
         metricsOn: `the validation split (${valSet.length} images, groups held out)`,
