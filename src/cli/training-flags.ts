@@ -27,36 +27,26 @@ export interface TrainingFlags {
   readonly selectThreshold: 'youden' | 'none';
 }
 
+/** The value of flag `name` if it is one of `allowed`, else a BAD_INPUT error naming the flag and the choices. */
+function choiceFlag<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+  choices = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`,
+): T {
+  const value = String(values[name]);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new CtHemorrhageError('BAD_INPUT', `--${name} must be ${choices}; got "${value}".`, { option: name, received: value });
+  }
+  return value as T;
+}
+
 /** Parses the shared training flags, with errors that name the bad flag. */
 export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
-  const arch = String(values.arch) as ArchitectureName;
-  if (!(arch in ARCHITECTURES)) {
-    throw new CtHemorrhageError('BAD_INPUT', `--arch must be one of ${Object.keys(ARCHITECTURES).join(', ')}; got "${arch}".`, {
-      option: 'arch',
-      received: arch,
-    });
-  }
-  const classWeight = String(values['class-weight']);
-  if (classWeight !== 'balanced' && classWeight !== 'none') {
-    throw new CtHemorrhageError('BAD_INPUT', `--class-weight must be balanced or none; got "${classWeight}".`, {
-      option: 'class-weight',
-      received: classWeight,
-    });
-  }
-  const augmentName = String(values.augment);
-  if (augmentName !== 'none' && !(augmentName in AUGMENT_PRESETS)) {
-    throw new CtHemorrhageError('BAD_INPUT', `--augment must be none, ct or reference; got "${augmentName}".`, {
-      option: 'augment',
-      received: augmentName,
-    });
-  }
-  const selectThreshold = String(values['select-threshold']);
-  if (selectThreshold !== 'youden' && selectThreshold !== 'none') {
-    throw new CtHemorrhageError('BAD_INPUT', `--select-threshold must be youden or none; got "${selectThreshold}".`, {
-      option: 'select-threshold',
-      received: selectThreshold,
-    });
-  }
+  const arch = choiceFlag(values, 'arch', Object.keys(ARCHITECTURES) as ArchitectureName[], `one of ${Object.keys(ARCHITECTURES).join(', ')}`);
+  const classWeight = choiceFlag(values, 'class-weight', ['balanced', 'none'] as const);
+  const augmentName = choiceFlag(values, 'augment', ['none', 'ct', 'reference'] as const);
+  const selectThreshold = choiceFlag(values, 'select-threshold', ['youden', 'none'] as const);
   const sizeFlag = String(values.size);
   const threadsFlag = String(values.threads);
   return {
@@ -70,7 +60,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
     phantoms: numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10'),
     classWeight,
     augmentName,
-    augment: augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName as keyof typeof AUGMENT_PRESETS],
+    augment: augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName],
     lrPatience: numberFlag(values, 'lr-patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
     selectThreshold,
     threads: threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1'),

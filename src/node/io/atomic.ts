@@ -68,10 +68,8 @@ export async function recoverInterruptedSave(dir: string): Promise<boolean> {
       recovered = true;
     }
   }
-  for (const l of leftovers) {
-    if (recovered && l.kind === 'old' && !(await exists(l.path))) continue;
-    await rm(l.path, { recursive: true, force: true });
-  }
+  // The one put back is gone from its old path; rm with force skips it.
+  for (const l of leftovers) await rm(l.path, { recursive: true, force: true });
   return recovered;
 }
 
