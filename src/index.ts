@@ -159,6 +159,13 @@ export type { CtPhantom, CtPhantomOptions, CtPhantomsOptions, HemorrhageKind, Ph
 export { encodeOverlayPng, GRAD_CAM_DEFAULTS, GRAD_CAM_LAYER_CLASSES, gradCam, heatmapOverlay, OVERLAY_DEFAULTS, overlayBase } from './explain/index.js';
 export type { GradCamOptions, GradCamResult, HeatmapColormap, OverlayImage, OverlayOptions } from './explain/index.js';
 
-export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './wasm-training/index.js';
+export {
+  activeKernelBuild,
+  disableWasmTraining,
+  enableWasmTraining,
+  isWasmTrainingEnabled,
+  useKernelBuild,
+  type KernelBuild,
+} from './wasm-training/index.js';
 
 export { VERSION } from './version/index.js';

@@ -141,7 +141,8 @@ const NO_TENSORS = new Set([
   'calibrationSpec', 'confusionMatrixSpec', 'foldRocSpec', 'metricEntries', 'modelCardMarkdown', 'precisionRecallSpec',
   'reportMarkdown', 'reportPlots', 'reportSummary', 'rocSpec', 'trainingCurvesSpec', 'generateCtPhantom',
   'generateCtPhantoms', 'generatePhantoms', 'writePhantomDataset', 'listDataset', 'formatSkipped', 'readTrainHistory',
-  'renderPlot', 'writeModelCard', 'writeReport', 'recoverInterruptedSave', 'defaultRecipe',
+  'renderPlot', 'writeModelCard', 'writeReport', 'recoverInterruptedSave', 'defaultRecipe', 'activeKernelBuild',
+  'useKernelBuild',
 ]);
 
 describe('no tensor leaks', () => {

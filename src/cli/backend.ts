@@ -35,7 +35,8 @@ export async function useBackend(value: unknown, training: boolean, io: Output, 
   const choice = await selectBackend({ preference, training });
   const skipped = choice.tried.length > 0 ? ` (not available: ${choice.tried.map((t) => t.name).join(', ')})` : '';
   const count = choice.wasmTraining ? (threads ?? Math.max(1, availableParallelism())) : 1;
-  const path = choice.wasmTraining ? ` (ct-hemorrhage wasm training path, ${count} thread${count > 1 ? 's' : ''})` : '';
+  const kernels = choice.kernelBuild ? `${choice.kernelBuild} kernels` : 'stock kernels: slow';
+  const path = choice.wasmTraining ? ` (ct-hemorrhage wasm training path, ${kernels}, ${count} thread${count > 1 ? 's' : ''})` : '';
   io.err(`backend: ${choice.name}${path}${skipped}`);
   return { name: choice.name, threads: count };
 }

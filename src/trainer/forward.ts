@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
+import { trainingConv2d } from '../wasm-training/conv-layer.js';
 
 /**
  * Runs `model` forward in training mode.
@@ -28,7 +29,9 @@ export function forwardTraining(
       );
     }
     const mask = masks?.get(layer.name);
-    h = mask ? tf.mul(h, tf.reshape(mask, h.shape)) : (layer.apply(h, { training: true }) as tf.Tensor);
+    h = mask
+      ? tf.mul(h, tf.reshape(mask, h.shape))
+      : (trainingConv2d(layer, h) ?? (layer.apply(h, { training: true }) as tf.Tensor));
   }
   return h;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { CONV_KERNEL, filterGradKernel, kernelsAvailable } from './kernels/ops.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -44,8 +45,9 @@ function convInfo(x: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DAttrs) {
 
 /**
  * Gradient of a convolution with respect to its input, as one forward convolution of the
- * output gradient with the flipped, transposed filter. Stride 1 only (other strides use the
- * backend's own kernel).
+ * output gradient with the flipped, transposed filter: the SIMD kernel of assembly/training.ts
+ * where it runs (input channels a multiple of 8), else XNNPACK on the padded gradient. Stride 1
+ * only (other strides use the backend's own kernel).
  */
 export function conv2dInputGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DAttrs): tf.Tensor4D {
   const info = convInfo(x, filter, attrs);
@@ -56,20 +58,32 @@ export function conv2dInputGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Tens
     const [kh, kw] = [info.filterHeight, info.filterWidth];
     const top = kh - 1 - info.padInfo.top;
     const left = kw - 1 - info.padInfo.left;
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    if (info.inChannels % 8 === 0 && dy.dtype === 'float32' && kernelsAvailable()) {
+      // The SIMD convolution pads on the fly: no padded copy of dy.
+      const attrs = { ho: info.inHeight, wo: info.inWidth, sh: 1, sw: 1, dh: 1, dw: 1, top, left, relu: 0 };
+      return tf.engine().runKernel(CONV_KERNEL, { x: dy, filter: flipped }, attrs) as tf.Tensor4D;
+    }
     const bottom = info.inHeight - info.outHeight + kh - 1 - top;
     const right = info.inWidth - info.outWidth + kw - 1 - left;
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(padSpatial(dy, top, bottom, left, right), flipped, 1, 'valid');
   });
 }
 
 /**
- * Gradient of a convolution with respect to its filter, as one forward convolution of the
+ * Gradient of a convolution with respect to its filter: the SIMD kernel of assembly/training.ts
+ * where it runs, otherwise one forward convolution of the
  * (padded) input with batch and channels swapped, the output gradient acting as the filter
  * (dilated by the forward stride).
  */
 export function conv2dFilterGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DAttrs): tf.Tensor4D {
   const info = convInfo(x, filter, attrs);
+  if (x.dtype === 'float32' && kernelsAvailable()) return filterGradKernel(x, dy, info);
+  return conv2dFilterGradComposed(dy, x, info);
+}
+
+/** {@link conv2dFilterGrad} from stock kernels, for backends or shapes the SIMD kernel does not serve. */
+export function conv2dFilterGradComposed(dy: tf.Tensor4D, x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   if (info.inChannels === 1 && info.strideHeight === 1 && info.strideWidth === 1) {
     return singleChannelFilterGrad(dy, x, info);
   }

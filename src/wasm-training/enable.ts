@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad, conv2dInputGrad, conv2dSpecialised, type Conv2DAttrs } from './conv2d-grad.js';
 import { biasGrad } from './bias-grad.js';
-import { maxPoolGradByMask, maxPoolGradGeneral, maxPoolSpecialised, type MaxPoolAttrs } from './max-pool-grad.js';
+import { kernelsAvailable, registerTrainingKernels, reluGradKernel } from './kernels/ops.js';
+import { maxPoolGrad, type MaxPoolAttrs } from './max-pool-grad.js';
+import { restoreIdentityOnWasm, shareIdentityOnWasm } from './identity.js';
+import { registerTrainingConv } from './conv-layer.js';
+import { registerConv2DBackpropFilter } from './backprop-filter.js';
 
 /** Backend name the overrides act on; every other backend keeps the stock gradients. */
 const WASM = 'wasm';
@@ -27,13 +31,15 @@ function override(kernelName: string, make: (original: tf.GradConfig) => tf.Grad
  * Makes the TensorFlow.js wasm backend able to train every model the library builds.
  *
  * The stock wasm backend has no kernel for the filter gradient of a convolution, so training
- * fails there, and its input-gradient and max-pool-gradient kernels are slow. This replaces
- * the gradients of `Conv2D`, `MaxPool` and the bias `Add` by compositions of fast forward wasm kernels
- * (XNNPACK convolutions, element-wise ops) - only while the wasm backend is active: on any
- * other backend the stock gradients run unchanged. On wasm, cases the compositions do not
- * cover fall back to correct paths: dilated or NCHW convolutions to the stock gradient, and
- * padded or overlapping max-pooling to a JavaScript loop (the stock wasm MaxPoolGrad kernel
- * returns wrong values for those).
+ * fails there, and its input-gradient and max-pool-gradient kernels are slow. This registers
+ * the library's WebAssembly SIMD training kernels (filter gradient, max-pool gradient, ReLU
+ * gradient, bias gradient; they run on the wasm backend's own heap, no copies) and replaces
+ * the gradients of `Conv2D`, `MaxPool`, `Relu` and the bias `Add` by them and by fast forward
+ * wasm kernels (the input gradient is an XNNPACK convolution) - only while the wasm backend is
+ * active: on any other backend the stock gradients run unchanged. Where the SIMD kernels
+ * cannot run (no WebAssembly SIMD, a threaded wasm build) or a shape is not theirs, the
+ * gradients are composed from stock kernels; dilated or NCHW convolutions keep the stock
+ * gradient.
  *
  * Idempotent; {@link disableWasmTraining} restores the stock gradients.
  *
@@ -47,6 +53,10 @@ function override(kernelName: string, make: (original: tf.GradConfig) => tf.Grad
  */
 export function enableWasmTraining(): void {
   if (originals.size > 0) return;
+  registerTrainingKernels();
+  shareIdentityOnWasm();
+  registerTrainingConv();
+  registerConv2DBackpropFilter();
   override('Conv2D', (original) => ({
     ...original,
     gradFunc: (dy, saved, attrs) => {
@@ -65,9 +75,16 @@ export function enableWasmTraining(): void {
       const pool = attrs as unknown as MaxPoolAttrs;
       if (!onWasm()) return original.gradFunc(dy, saved, attrs);
       const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
-      return maxPoolSpecialised(pool)
-        ? { x: () => maxPoolGradByMask(dy as tf.Tensor4D, x, y, pool) }
-        : { x: () => maxPoolGradGeneral(dy as tf.Tensor4D, x, pool) };
+      return { x: () => maxPoolGrad(dy as tf.Tensor4D, x, y, pool) };
+    },
+  }));
+  override('Relu', (original) => ({
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor];
+      const grad = dy as tf.Tensor;
+      if (!onWasm() || x.dtype !== 'float32' || !kernelsAvailable()) return original.gradFunc(dy, saved, attrs);
+      return { x: () => reluGradKernel(grad, x) };
     },
   }));
   override('Add', (original) => ({
@@ -98,6 +115,7 @@ export function enableWasmTraining(): void {
 export function disableWasmTraining(): void {
   for (const config of originals.values()) tf.registerGradient(config);
   originals.clear();
+  restoreIdentityOnWasm();
 }
 
 /**

@@ -1,9 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu, useWasm } from '../../test/helpers.js';
 import { createRng } from '../random/index.js';
-import { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './index.js';
+import { trainingConv2d } from './conv-layer.js';
+import { activeKernelBuild, disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled, useKernelBuild } from './index.js';
+
+// Both builds of the SIMD kernels are tested: relaxed SIMD needs this flag in Node 20.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 type Grads = number[][];
 
@@ -43,19 +48,24 @@ function random(shape: number[], rng: () => number) {
 beforeAll(() => enableWasmTraining());
 afterAll(async () => {
   disableWasmTraining();
+  useKernelBuild('auto');
   await useCpu();
 });
 
-describe('wasm training gradients match the cpu backend within 1e-4', () => {
+describe.each(['simd', 'relaxed-simd', 'none'] as const)('wasm training gradients (%s kernels) match the cpu backend within 1e-4', (build) => {
+  // 'none': the fallbacks composed from stock kernels, as where the SIMD kernels cannot run.
+  beforeAll(() => expect(useKernelBuild(build)).toBe(build === 'none' ? null : build));
+  afterAll(() => useKernelBuild('auto'));
+
   const rng = createRng(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)] as T;
-  const convCases = Array.from({ length: 24 }, (_, i) => {
+  const convCases = Array.from({ length: 32 }, (_, i) => {
     const k = pick([1, 2, 3, 5]);
     const stride = pick([1, 1, 2, 3]);
     const pad = pick(['valid', 'same', 'explicit'] as const);
     const n = pick([1, 2, 3]);
-    const ci = pick([1, 1, 2, 4]);
-    const co = pick([1, 3, 8]);
+    const ci = pick([1, 2, 4, 8, 9]);
+    const co = pick([1, 3, 8, 16]);
     const h = k + pick([2, 5, 8]);
     const w = k + pick([1, 4, 7]);
     return { i, n, h, w, ci, co, k, stride, pad };
@@ -75,8 +85,9 @@ describe('wasm training gradients match the cpu backend within 1e-4', () => {
   });
 
   it.each([1, 2, 3, 4, 5, 6])('conv block as the models use it (conv, bias, relu, 2x2 pool), batch %i', async (n) => {
-    const ci = n % 2 === 0 ? 1 : 3;
-    const inputs = [random([n, 12, 11, ci], rng), random([3, 3, ci, 4], rng), random([4], rng)];
+    const ci = n % 2 === 0 ? 1 : 8;
+    const co = n > 3 ? 8 : 4;
+    const inputs = [random([n, 12, 11, ci], rng), random([3, 3, ci, co], rng), random([co], rng)];
     const f = (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor) =>
       tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'valid'), bias)) as tf.Tensor4D, 2, 2, 'valid');
     const cpu = await gradsOn('cpu', inputs, f, n);
@@ -84,10 +95,10 @@ describe('wasm training gradients match the cpu backend within 1e-4', () => {
     cpu.forEach((g, j) => expect(relError(wasm[j] as number[], g)).toBeLessThan(1e-4));
   });
 
-  const poolCases = Array.from({ length: 12 }, (_, i) => {
+  const poolCases = Array.from({ length: 16 }, (_, i) => {
     const size = pick([2, 2, 3]);
     const stride = pick([size, size, 1]);
-    return { i, n: pick([1, 2]), h: pick([4, 7, 9]), w: pick([5, 6, 8]), c: pick([1, 3]), size, stride, pad: pick(['valid', 'same'] as const) };
+    return { i, n: pick([1, 2]), h: pick([4, 7, 9]), w: pick([5, 6, 8]), c: pick([1, 3, 4, 9]), size, stride, pad: pick(['valid', 'same'] as const) };
   });
 
   it.each(poolCases)('maxPool %j', async ({ n, h, w, c, size, stride, pad, i }) => {
@@ -96,6 +107,50 @@ describe('wasm training gradients match the cpu backend within 1e-4', () => {
     const cpu = await gradsOn('cpu', inputs, f, i);
     const wasm = await gradsOn('wasm', inputs, f, i);
     expect(relError(wasm[0] as number[], cpu[0] as number[])).toBeLessThan(1e-4);
+  });
+
+  it.each(poolCases.slice(0, 8))('maxPool with tied maxima (values on a coarse grid, after a ReLU) %j', async ({ n, h, w, c, size, stride, pad, i }) => {
+    // Ties go to the first maximum of the window, row by row, as on cpu.
+    const grid = random([n, h, w, c], rng);
+    const inputs = [{ shape: grid.shape, data: grid.data.map((v) => Math.round(v * 2) / 2) }];
+    const f = (x: tf.Tensor) => tf.maxPool(tf.relu(x) as tf.Tensor4D, size, stride, pad);
+    const cpu = await gradsOn('cpu', inputs, f, i);
+    const wasm = await gradsOn('wasm', inputs, f, i);
+    expect(relError(wasm[0] as number[], cpu[0] as number[])).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    { activation: 'relu', padding: 'valid', strides: 1, ci: 1 },
+    { activation: 'relu', padding: 'same', strides: 1, ci: 8 },
+    { activation: 'linear', padding: 'same', strides: 2, ci: 3 },
+    { activation: 'relu', padding: 'valid', strides: 2, ci: 16 },
+  ] as const)('Conv2D layer in training (the fused training convolution on wasm) %j', async ({ activation, padding, strides, ci }) => {
+    const layer = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation, padding, strides, inputShape: [9, 10, ci] });
+    layer.build([null, 9, 10, ci]);
+    const weights = layer.getWeights().map((w) => ({ shape: w.shape, data: random(w.shape, rng).data }));
+    const x = random([3, 9, 10, ci], rng);
+    const gradsOf = async (backend: 'cpu' | 'wasm') => {
+      if (backend === 'cpu') await useCpu();
+      else await useWasm();
+      layer.setWeights(weights.map((v) => tf.tensor(v.data, v.shape)));
+      return tf.tidy(() => {
+        const input = tf.variable(tf.tensor(x.data, x.shape));
+        const vars = [input, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)];
+        const out = () => trainingConv2d(layer, input) ?? (layer.apply(input) as tf.Tensor);
+        const w = tf.randomUniform(out().shape, -1, 1, 'float32', 7);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(out(), w)), vars);
+        input.dispose();
+        return vars.map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()));
+      });
+    };
+    const cpu = await gradsOf('cpu');
+    if (build === 'none' && activation === 'linear') {
+      // tfjs fuses a convolution without activation; its gradient needs the SIMD kernels on wasm.
+      await expect(gradsOf('wasm')).rejects.toThrow(/needs the ct-hemorrhage SIMD training kernels.*activation such as relu/);
+      return;
+    }
+    const wasm = await gradsOf('wasm');
+    cpu.forEach((g, j) => expect(relError(wasm[j] as number[], g)).toBeLessThan(1e-4));
   });
 
   it.each([
@@ -123,6 +178,28 @@ describe('enableWasmTraining', () => {
     enableWasmTraining();
     enableWasmTraining(); // idempotent
     expect(isWasmTrainingEnabled()).toBe(true);
+  });
+
+  it('runs the SIMD kernels on wasm in Node (no silent fallback to the slow compositions)', async () => {
+    await useWasm();
+    expect(activeKernelBuild()).not.toBeNull();
+    const layer = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 8] });
+    layer.build([null, 10, 10, 8]);
+    const x = tf.variable(tf.randomUniform([2, 10, 10, 8]));
+    const vars = [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)];
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.maxPool(trainingConv2d(layer, x) as tf.Tensor4D, 2, 2, 'valid')),
+        vars,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    for (const name of ['CtHemorrhageConv2DBiasActivation', 'CtHemorrhageConv2D', 'CtHemorrhageConv2DFilterGrad', 'CtHemorrhageReluGrad', 'CtHemorrhageColumnSum', 'CtHemorrhageMaxPoolGrad']) {
+      expect(profile.kernelNames).toContain(name);
+    }
+    expect(profile.kernelNames).not.toContain('Conv2DBackpropInput');
+    tf.dispose([x]);
+    tf.dispose(layer.getWeights());
   });
 
   it('leaks no tensor in a gradient step on wasm', async () => {

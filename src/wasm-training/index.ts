@@ -1,1 +1,2 @@
 export { disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled } from './enable.js';
+export { activeKernelBuild, useKernelBuild, type KernelBuild } from './kernels/module.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelsAvailable, maxPoolGradKernel } from './kernels/ops.js';
 
 /** Attributes of a MaxPool kernel call, as the gradient receives them. */
 export interface MaxPoolAttrs {
@@ -48,20 +49,27 @@ export function maxPoolGradByMask(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4
   });
 }
 
+function poolInfo(x: tf.Tensor4D, attrs: MaxPoolAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computePool2DInfo(x.shape, attrs.filterSize, attrs.strides, 1, attrs.pad as 'valid', attrs.dimRoundingMode);
+}
+
+/**
+ * Max-pooling gradient as the cpu backend computes it (the first maximum of each window, row by
+ * row, receives the gradient; overlapping windows add up), for any window, stride and padding:
+ * the SIMD kernel of assembly/training.ts where it runs.
+ */
+export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, attrs: MaxPoolAttrs): tf.Tensor4D {
+  if (x.dtype === 'float32' && kernelsAvailable()) return maxPoolGradKernel(dy, x, poolInfo(x, attrs));
+  return maxPoolSpecialised(attrs) ? maxPoolGradByMask(dy, x, y, attrs) : maxPoolGradGeneral(dy, x, attrs);
+}
+
 /**
  * General max-pooling gradient computed in JavaScript, as the cpu backend does it (the first
- * maximum of each window receives the gradient). The stock wasm kernel returns wrong values
- * for padded or overlapping windows, so those rare cases run here instead.
+ * maximum of each window receives the gradient): the fallback where the SIMD kernel cannot run
+ * (the stock wasm kernel returns wrong values for padded or overlapping windows).
  */
 export function maxPoolGradGeneral(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: MaxPoolAttrs): tf.Tensor4D {
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape,
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad as 'valid',
-    attrs.dimRoundingMode,
-  );
+  const info = poolInfo(x, attrs);
   const xs = x.dataSync();
   const dys = dy.dataSync();
   const [n, h, w, c] = x.shape;

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CtHemorrhageError } from '../../errors/index.js';
-import { enableWasmTraining } from '../../wasm-training/index.js';
+import { setFlagsFromString } from 'node:v8';
+import { activeKernelBuild, enableWasmTraining } from '../../wasm-training/index.js';
+import { retryKernelBuilds } from '../../wasm-training/kernels/module.js';
 
 /** Backends the Node helpers can register, fastest first. */
 export type NodeBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -20,6 +22,12 @@ export interface BackendChoice {
   }[];
   /** True when the library's wasm training path ({@link enableWasmTraining}) is on. */
   readonly wasmTraining: boolean;
+  /**
+   * Build of the library's training kernels that runs with `wasmTraining`: `relaxed-simd`
+   * (fused multiply-add), `simd`, or null when they cannot run (the gradients then fall back to
+   * stock kernels, several times slower).
+   */
+  readonly kernelBuild: 'relaxed-simd' | 'simd' | null;
 }
 
 /** Options of {@link selectBackend}. */
@@ -31,6 +39,13 @@ export interface SelectBackendOptions {
    * ({@link enableWasmTraining}); the stock wasm backend cannot train. Default `false`.
    */
   training?: boolean;
+  /**
+   * When training on wasm in a Node.js whose V8 keeps WebAssembly relaxed SIMD behind a flag
+   * (Node 20; Node 22 and later have it on), turn on `--experimental-wasm-relaxed-simd` so the
+   * training kernels can use fused multiply-add: about 15-20% faster training. The flag is
+   * process-wide and only adds instructions. Default `true`; `false` leaves V8's flags alone.
+   */
+  relaxedSimd?: boolean;
 }
 
 const importModule = (name: string): Promise<unknown> => import(name);
@@ -63,6 +78,7 @@ async function register(name: NodeBackendName): Promise<void> {
  * const choice = await selectBackend({ training: true });
  * choice.name;  // 'wasm'
  * choice.wasmTraining; // true
+ * choice.kernelBuild; // 'relaxed-simd' 
  * choice.tried; // [{ name: 'tensorflow', error: "Cannot find package '@tensorflow/tfjs-node'" }]
  * ```
  */
@@ -75,8 +91,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     try {
       await register(name);
       const wasmTraining = options.training === true && tf.getBackend() === 'wasm';
-      if (wasmTraining) enableWasmTraining();
-      return { name: tf.getBackend(), tried, wasmTraining };
+      if (wasmTraining) {
+        if (options.relaxedSimd !== false && activeKernelBuild() !== 'relaxed-simd') {
+          setFlagsFromString('--experimental-wasm-relaxed-simd');
+          retryKernelBuilds();
+        }
+        enableWasmTraining();
+      }
+      return { name: tf.getBackend(), tried, wasmTraining, kernelBuild: wasmTraining ? activeKernelBuild() : null };
     } catch (error) {
       tried.push({ name, error: (error instanceof Error ? error.message : String(error)).split('\n')[0] as string });
     }

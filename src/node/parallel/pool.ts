@@ -7,6 +7,7 @@ import { CtHemorrhageError } from '../../errors/index.js';
 import type { ShardRequest, ShardResult } from '../../trainer/shard.js';
 import type { GradientWorkers, WorkerSetup } from '../../trainer/workers.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol.js';
+import { activeKernelBuild } from '../../wasm-training/index.js';
 
 /** Options of {@link createTrainingWorkers}. */
 export interface TrainingWorkersOptions {
@@ -72,7 +73,11 @@ export async function createTrainingWorkers(options: TrainingWorkersOptions = {}
   const active = tf.getBackend();
   const backend = options.backend ?? (active === 'cpu' ? 'cpu' : 'wasm');
   const script = options.workerScript ?? new URL('./train-worker.js', import.meta.url);
-  const workerOptions: WorkerOptions = { backend, wasmPaths: backend === 'wasm' ? wasmPaths() : '' };
+  const workerOptions: WorkerOptions = {
+    backend,
+    wasmPaths: backend === 'wasm' ? wasmPaths() : '',
+    kernelBuild: activeKernelBuild(),
+  };
   const slots: Slot[] = [];
 
   const next = (slot: Slot): Promise<FromWorker> =>

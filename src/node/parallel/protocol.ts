@@ -22,4 +22,6 @@ export interface WorkerOptions {
   readonly backend: 'wasm' | 'cpu';
   /** Folder of the tfjs wasm binaries (with trailing slash). */
   readonly wasmPaths: string;
+  /** Build of the training kernels the calling thread runs, so every thread sums alike. */
+  readonly kernelBuild: 'relaxed-simd' | 'simd' | null;
 }

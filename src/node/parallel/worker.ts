@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dropoutSites, type DropoutSite } from '../../trainer/dropout.js';
 import { shardGradients, type ShardAugmentation } from '../../trainer/shard.js';
-import { enableWasmTraining } from '../../wasm-training/index.js';
+import { enableWasmTraining, useKernelBuild } from '../../wasm-training/index.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol.js';
 
 const port = parentPort;
@@ -30,6 +30,7 @@ async function init(): Promise<void> {
   if (options.backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(options.wasmPaths);
+    if (options.kernelBuild) useKernelBuild(options.kernelBuild);
     enableWasmTraining();
   } else {
     await import('@tensorflow/tfjs-backend-cpu');

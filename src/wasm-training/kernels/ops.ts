@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { kernelsFor, type TrainingKernels, type WasmBackendInternals } from './module.js';
+
+type Info = { dataId: object; shape: number[] };
+type Run = (k: TrainingKernels, offset: (t: Info) => number, inputs: Record<string, Info>, attrs: Record<string, number>, out: number) => void;
+
+const WASM = 'wasm';
+const PREFIX = 'CtHemorrhage';
+
+const definitions: (() => void)[] = [];
+
+/**
+ * Declares one kernel of assembly/training.ts, registered with the wasm backend under
+ * `CtHemorrhage<name>` by {@link registerTrainingKernels}.
+ */
+function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Record<string, number>) => number[], run: Run): string {
+  const kernelName = PREFIX + name;
+  definitions.push(() => {
+    if (tf.getKernel(kernelName, WASM) !== undefined) return;
+    tf.registerKernel({
+      kernelName,
+      backendName: WASM,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const wasm = backend as unknown as WasmBackendInternals;
+        const kernels = kernelsFor(wasm);
+        if (kernels === null) throw new Error(`${kernelName}: the training kernels cannot run on this wasm backend.`);
+        const ins = inputs as unknown as Record<string, Info>;
+        const at = attrs as unknown as Record<string, number>;
+        const out = wasm.makeOutput(outShape(ins, at), 'float32');
+        const offset = (t: Info) => (wasm.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+        run(kernels, offset, ins, at, offset(out));
+        return out;
+      },
+    });
+  });
+  return kernelName;
+}
+
+/** Name of the filter-gradient kernel (attributes from {@link filterGradAttrs}). */
+export const FILTER_GRAD_KERNEL = define(
+  'Conv2DFilterGrad',
+  (i, a) => [a.kh as number, a.kw as number, i.x?.shape[3] as number, i.dy?.shape[3] as number],
+  (k, offset, { x, dy }, a, out) => {
+    const [n, h, w, ci] = (x as Info).shape as [number, number, number, number];
+    const [, ho, wo, co] = (dy as Info).shape as [number, number, number, number];
+    k.conv2dFilterGrad(offset(x as Info), offset(dy as Info), out, n, h, w, ci, ho, wo, co,
+      a.kh as number, a.kw as number, a.sh as number, a.sw as number, a.dh as number, a.dw as number, a.top as number, a.left as number);
+  },
+);
+
+/** Name of the forward convolution kernel (attributes from {@link convKernelAttrs}). */
+export const CONV_KERNEL = define(
+  'Conv2D',
+  ({ x, filter }, a) => [(x as Info).shape[0] as number, a.ho as number, a.wo as number, (filter as Info).shape[3] as number],
+  (k, offset, { x, filter, bias }, a, out) => {
+    const [n, h, w, ci] = (x as Info).shape as [number, number, number, number];
+    const [kh, kw, , co] = (filter as Info).shape as [number, number, number, number];
+    k.conv2dForward(offset(x as Info), offset(filter as Info), bias ? offset(bias) : 0, out, n, h, w, ci, a.ho as number, a.wo as number, co,
+      kh, kw, a.sh as number, a.sw as number, a.dh as number, a.dw as number, a.top as number, a.left as number, a.relu as number);
+  },
+);
+
+const MAX_POOL_GRAD = define(
+  'MaxPoolGrad',
+  ({ x }) => (x as Info).shape,
+  (k, offset, { x, dy }, a, out) => {
+    const [n, h, w, c] = (x as Info).shape as [number, number, number, number];
+    const [, ho, wo] = (dy as Info).shape as [number, number, number, number];
+    k.maxPoolGrad(offset(x as Info), offset(dy as Info), out, n, h, w, c, ho, wo,
+      a.fh as number, a.fw as number, a.sh as number, a.sw as number, a.top as number, a.left as number);
+  },
+);
+
+const RELU_GRAD = define(
+  'ReluGrad',
+  ({ x }) => (x as Info).shape,
+  (k, offset, { x, dy }, _a, out) => k.reluGrad(offset(x as Info), offset(dy as Info), out, (x as Info).shape.reduce((p, q) => p * q, 1)),
+);
+
+const COLUMN_SUM = define(
+  'ColumnSum',
+  ({ dy }) => [(dy as Info).shape[1] as number],
+  (k, offset, { dy }, _a, out) => k.columnSum(offset(dy as Info), out, (dy as Info).shape[0] as number, (dy as Info).shape[1] as number),
+);
+
+/** Registers the training kernels with the wasm backend (idempotent). */
+export function registerTrainingKernels(): void {
+  for (const register of definitions) register();
+}
+
+/** True when the active backend is wasm and the training kernels run on it. */
+export function kernelsAvailable(): boolean {
+  return tf.getBackend() === WASM && kernelsFor(tf.backend() as unknown as WasmBackendInternals) !== null;
+}
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, number> = {}) =>
+  tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+
+/** Filter gradient of the NHWC convolution described by `info`. */
+export function filterGradKernel(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  return run(FILTER_GRAD_KERNEL, { x, dy }, filterGradAttrs(info)) as tf.Tensor4D;
+}
+
+/** Attributes of the filter-gradient kernel for the convolution `info` describes. */
+export function filterGradAttrs(info: tf.backend_util.Conv2DInfo): Record<string, number> {
+  return {
+    kh: info.filterHeight, kw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth,
+    dh: info.dilationHeight, dw: info.dilationWidth, top: info.padInfo.top, left: info.padInfo.left,
+  };
+}
+
+/**
+ * NHWC convolution described by `info`, plus `bias` and a ReLU when `relu` is set; needs
+ * outChannels % 8 === 0.
+ */
+export function conv2dKernel(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | null, info: tf.backend_util.Conv2DInfo, relu: boolean): tf.Tensor4D {
+  return run(CONV_KERNEL, bias ? { x, filter, bias } : { x, filter }, convKernelAttrs(info, relu)) as tf.Tensor4D;
+}
+
+/** Attributes of the forward convolution kernel for the convolution `info` describes. */
+export function convKernelAttrs(info: tf.backend_util.Conv2DInfo, relu: boolean): Record<string, number> {
+  return {
+    ho: info.outHeight, wo: info.outWidth, sh: info.strideHeight, sw: info.strideWidth,
+    dh: info.dilationHeight, dw: info.dilationWidth, top: info.padInfo.top, left: info.padInfo.left, relu: relu ? 1 : 0,
+  };
+}
+
+/** Max-pooling gradient (first maximum of each window, as on cpu) for the pooling `info` describes. */
+export function maxPoolGradKernel(dy: tf.Tensor4D, x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  return run(MAX_POOL_GRAD, { x, dy }, {
+    fh: info.filterHeight, fw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth,
+    top: info.padInfo.top, left: info.padInfo.left,
+  }) as tf.Tensor4D;
+}
+
+/** ReLU gradient: dy where x > 0, else 0. */
+export function reluGradKernel(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return run(RELU_GRAD, { x, dy });
+}
+
+/** Column sums of a `[rows, cols]` matrix. */
+export function columnSumKernel(dy: tf.Tensor2D): tf.Tensor1D {
+  return run(COLUMN_SUM, { dy }) as tf.Tensor1D;
+}
