@@ -1,6 +1,7 @@
 // Training and inference throughput of the seed CNNs on the backends available in Node.
 //   npm run bench:train [-- --quick]
 // Prints a markdown table; every ratio is against stock cpu measured in the same run.
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -10,9 +11,11 @@ import { buildLargerCnn, buildSimpleCnn } from '../src/models/index.js';
 import { createTrainingWorkers, type TrainingWorkers } from '../src/node/parallel/index.js';
 import { train } from '../src/trainer/index.js';
 import { forwardTraining } from '../src/trainer/forward.js';
-import { disableWasmTraining, enableWasmTraining } from '../src/wasm-training/index.js';
+import { disableWasmTraining, enableWasmTraining, useKernelBuild } from '../src/wasm-training/index.js';
 
 const quick = process.argv.includes('--quick');
+// As selectBackend does for the CLI: relaxed SIMD (fused multiply-add) is behind this flag in Node 20.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 tf.enableProdMode();
 setWasmPaths(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
 
@@ -79,10 +82,13 @@ async function measure(
   backend: 'cpu' | 'wasm',
   libraryPath: boolean,
   threads = 1,
+  kernels: 'simd' | 'relaxed-simd' = 'relaxed-simd',
 ): Promise<Row> {
   await tf.setBackend(backend);
-  if (libraryPath) enableWasmTraining();
-  else disableWasmTraining();
+  if (libraryPath) {
+    if (useKernelBuild(kernels) !== kernels) throw new Error(`the ${kernels} kernels cannot run here`);
+    enableWasmTraining();
+  } else disableWasmTraining();
   const before = tf.memory().numTensors;
   const model = build({ inputSize: size });
   const optimizer = tf.train.adam(1e-3);
@@ -108,7 +114,9 @@ async function measure(
       train = (batch * steps) / ((performance.now() - t0) / 1000);
     }
   } catch (error) {
-    train = `fails: ${(error as Error).message.split('\n')[0]?.slice(0, 60)}`;
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    const missing = /Kernel '(\w+)' not registered/.exec(message)?.[1];
+    train = missing ? `cannot train (no ${missing} kernel)` : `fails: ${message.slice(0, 60)}`;
   }
   const xi = tf.randomUniform([32, size, size, 1]);
   (model.predict(xi) as tf.Tensor).dispose();
@@ -124,7 +132,9 @@ async function measure(
   tf.dispose([x, y, xi]);
   optimizer.dispose();
   model.dispose();
-  const path = libraryPath ? `wasm + ct-hemorrhage training path, ${threads} thread${threads > 1 ? 's' : ''}` : `stock ${backend}, 1 thread`;
+  const path = libraryPath
+    ? `wasm + ct-hemorrhage training path (${kernels}), ${threads} thread${threads > 1 ? 's' : ''}`
+    : `stock ${backend}, 1 thread`;
   return { model: name, size, backend: path, train, infer, gflops, leaked: tf.memory().numTensors - before };
 }
 
@@ -136,13 +146,14 @@ for (const size of sizes) {
     ['larger', buildLargerCnn],
     ['simple', buildSimpleCnn],
   ] as const) {
-    for (const [backend, lib, threads] of [
-      ['cpu', false, 1],
-      ['wasm', false, 1],
-      ['wasm', true, 1],
-      ['wasm', true, 2],
+    for (const [backend, lib, threads, kernels] of [
+      ['cpu', false, 1, undefined],
+      ['wasm', false, 1, undefined],
+      ['wasm', true, 1, 'simd'],
+      ['wasm', true, 1, 'relaxed-simd'],
+      ['wasm', true, 2, 'relaxed-simd'],
     ] as const) {
-      const row = await measure(name, build, size, backend, lib, threads);
+      const row = await measure(name, build, size, backend, lib, threads, kernels);
       rows.push(row);
       process.stderr.write(`measured ${name} ${size} ${row.backend}\n`);
     }

@@ -86,3 +86,16 @@ Reproduce: \`npm run accuracy\` (all three models, seeds 1, 2, 3; hours on two c
 \`npm run accuracy -- --models deep --seeds 1\`; \`--split random\` for the leaky comparison,
 \`--size\`, \`--epochs\`, \`--patience\` and \`--monitor\` for the experiments.
 `;
+
+// The explanation under the table of the shortcuts check (npm run accuracy -- --pad-square).
+export const SHORTCUTS_TEXT = `## What this checks
+
+In the Kaggle slices, hemorrhage images are on average much larger than normal ones and come
+in other aspect ratios, and some are stored in colour: a model could score by those instead of
+the anatomy. The library already converts every slice to one grey channel and stretches it to
+the input size, so the pixel size never reaches the model; the aspect ratio still does, as the
+shape of the stretched skull. This run repeats the cross-validation with every slice made grey
+and padded with black to a square before resizing, so the skull keeps its proportions whatever
+the file's size. Compare with the same model and seed in [results.md](results.md): if the
+scores hold, the model does not lean on size, aspect ratio or colour.
+`;

@@ -1,10 +1,14 @@
 // The trainer on the wasm backend with the library's training path, against the cpu backend.
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu, useWasm } from '../../test/helpers.js';
 import { buildLargerCnn, buildSimpleCnn } from '../models/index.js';
 import { generatePhantoms } from '../phantom/index.js';
-import { disableWasmTraining, enableWasmTraining } from '../wasm-training/index.js';
+import { disableWasmTraining, enableWasmTraining, useKernelBuild } from '../wasm-training/index.js';
+
+// Both builds of the SIMD kernels are tested: relaxed SIMD needs this flag in Node 20.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 import { train } from './index.js';
 
 beforeAll(async () => {
@@ -13,6 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   disableWasmTraining();
+  useKernelBuild('auto');
   await useCpu();
 });
 
@@ -34,17 +39,21 @@ describe('train on wasm', () => {
     expect(b).toEqual(a);
   });
 
-  it('the larger CNN follows the cpu loss curve within 2% at every one of 5 epochs', async () => {
-    const curve = async (backend: 'cpu' | 'wasm') => {
-      if (backend === 'cpu') await useCpu();
-      else await useWasm();
-      const model = buildLargerCnn({ inputSize: 24, seed: 8 });
-      const h = await train(model, data, { epochs: 5, batchSize: 8, learningRate: 0.003, seed: 2 });
-      model.dispose();
-      return h.history.loss as number[];
-    };
-    const cpu = await curve('cpu');
+  const curve = async (backend: 'cpu' | 'wasm') => {
+    if (backend === 'cpu') await useCpu();
+    else await useWasm();
+    const model = buildLargerCnn({ inputSize: 24, seed: 8 });
+    const h = await train(model, data, { epochs: 5, batchSize: 8, learningRate: 0.003, seed: 2 });
+    model.dispose();
+    return h.history.loss as number[];
+  };
+  let cpuCurve: Promise<number[]> | undefined;
+
+  it.each(['simd', 'relaxed-simd', 'none'] as const)('the larger CNN follows the cpu loss curve within 2% at every one of 5 epochs (%s kernels)', async (build) => {
+    expect(useKernelBuild(build)).toBe(build === 'none' ? null : build);
+    const cpu = await (cpuCurve ??= curve('cpu'));
     const wasm = await curve('wasm');
     cpu.forEach((loss, epoch) => expect(Math.abs((wasm[epoch] as number) - loss) / loss).toBeLessThan(0.02));
+    useKernelBuild('auto');
   });
 });

@@ -17,8 +17,11 @@ interface BackpropFilterAttrs {
  * replace, such as that of a fused convolution (tfjs-layers fuses a convolution without
  * activation). NHWC only; the kernel throws for NCHW.
  */
+let registered = false;
+
 export function registerConv2DBackpropFilter(): void {
   if (tf.getKernel('Conv2DBackpropFilter', WASM) !== undefined) return;
+  registered = true;
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: WASM,
@@ -46,4 +49,11 @@ export function registerConv2DBackpropFilter(): void {
       return kernel.kernelFunc({ inputs: { x, dy }, backend, attrs: filterGradAttrs(info) });
     },
   });
+}
+
+/** Removes the `Conv2DBackpropFilter` kernel {@link registerConv2DBackpropFilter} added, if it did. */
+export function unregisterConv2DBackpropFilter(): void {
+  if (!registered) return;
+  registered = false;
+  tf.unregisterKernel('Conv2DBackpropFilter', WASM);
 }

@@ -52,6 +52,13 @@ export function registerTrainingConv(): void {
   });
 }
 
+/** Removes the training convolution's kernel; {@link trainingConv2d} then declines every layer. */
+export function unregisterTrainingConv(): void {
+  if (!registered) return;
+  registered = false;
+  tf.unregisterKernel(KERNEL, WASM);
+}
+
 /**
  * The output of a tfjs-layers `Conv2D` layer in training, through the fused training
  * convolution when it applies (wasm backend with the library's kernels, NHWC, no dilation,

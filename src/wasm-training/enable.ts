@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad, conv2dInputGrad, conv2dSpecialised, type Conv2DAttrs } from './conv2d-grad.js';
 import { biasGrad } from './bias-grad.js';
-import { kernelsAvailable, registerTrainingKernels, reluGradKernel } from './kernels/ops.js';
+import { kernelsAvailable, registerTrainingKernels, reluGradKernel, unregisterTrainingKernels } from './kernels/ops.js';
 import { maxPoolGrad, type MaxPoolAttrs } from './max-pool-grad.js';
 import { restoreIdentityOnWasm, shareIdentityOnWasm } from './identity.js';
-import { registerTrainingConv } from './conv-layer.js';
-import { registerConv2DBackpropFilter } from './backprop-filter.js';
+import { registerTrainingConv, unregisterTrainingConv } from './conv-layer.js';
+import { registerConv2DBackpropFilter, unregisterConv2DBackpropFilter } from './backprop-filter.js';
 
 /** Backend name the overrides act on; every other backend keeps the stock gradients. */
 const WASM = 'wasm';
@@ -103,7 +103,8 @@ export function enableWasmTraining(): void {
 }
 
 /**
- * Puts back the stock gradients that {@link enableWasmTraining} replaced.
+ * Puts back the stock gradients and wasm kernels that {@link enableWasmTraining} replaced, and
+ * removes the kernels it added: the wasm backend is stock again.
  *
  * @example
  * ```ts
@@ -116,6 +117,9 @@ export function disableWasmTraining(): void {
   for (const config of originals.values()) tf.registerGradient(config);
   originals.clear();
   restoreIdentityOnWasm();
+  unregisterConv2DBackpropFilter();
+  unregisterTrainingConv();
+  unregisterTrainingKernels();
 }
 
 /**

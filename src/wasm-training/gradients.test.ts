@@ -175,6 +175,9 @@ describe('enableWasmTraining', () => {
     disableWasmTraining();
     expect(isWasmTrainingEnabled()).toBe(false);
     expect(tf.getGradient('Conv2D')).not.toBe(conv);
+    // The wasm backend is stock again: no filter-gradient kernel, no library kernels.
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName.startsWith('CtHemorrhage'))).toEqual([]);
     enableWasmTraining();
     enableWasmTraining(); // idempotent
     expect(isWasmTrainingEnabled()).toBe(true);

@@ -8,6 +8,7 @@ const WASM = 'wasm';
 const PREFIX = 'CtHemorrhage';
 
 const definitions: (() => void)[] = [];
+const names: string[] = [];
 
 /**
  * Declares one kernel of assembly/training.ts, registered with the wasm backend under
@@ -15,6 +16,7 @@ const definitions: (() => void)[] = [];
  */
 function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Record<string, number>) => number[], run: Run): string {
   const kernelName = PREFIX + name;
+  names.push(kernelName);
   definitions.push(() => {
     if (tf.getKernel(kernelName, WASM) !== undefined) return;
     tf.registerKernel({
@@ -86,6 +88,11 @@ const COLUMN_SUM = define(
 /** Registers the training kernels with the wasm backend (idempotent). */
 export function registerTrainingKernels(): void {
   for (const register of definitions) register();
+}
+
+/** Removes what {@link registerTrainingKernels} registered. */
+export function unregisterTrainingKernels(): void {
+  for (const name of names) if (tf.getKernel(name, WASM) !== undefined) tf.unregisterKernel(name, WASM);
 }
 
 /** True when the active backend is wasm and the training kernels run on it. */
