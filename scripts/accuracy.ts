@@ -2,7 +2,7 @@
 // larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
 // sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
 //   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --out docs/results.md]
-//   --pad-square: the shortcuts check (grey slices padded to squares before resizing)
+//   --square pad|crop: the shortcuts check (grey slices made square before resizing)
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { recipe } from './accuracy/recipe.js';
 import type { MonitorName } from '../src/trainer/index.js';
 import { summarise, type SeedRun } from './accuracy/summary.js';
 import { writeResults } from './accuracy/results.js';
-import { padSamples } from './accuracy/pad.js';
+import { squareSamples, type SquareMode } from './accuracy/pad.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     monitor: { type: 'string' },
     split: { type: 'string', default: 'grouped' },
-    'pad-square': { type: 'boolean', default: false },
+    square: { type: 'string' },
     out: { type: 'string', default: 'docs/results.md' },
   },
 });
@@ -47,9 +47,10 @@ const { backend, threads, workers } = await startTraining(values.threads ? Numbe
 console.log(`backend ${backend.name}, ${threads} thread(s)`);
 const dataDir = fileURLToPath(new URL('../../shared/data/head_ct', import.meta.url));
 const loaded = await loadImageFolder(dataDir);
-const padded = values['pad-square'] === true;
-const samples = padded ? padSamples(loaded.samples) : loaded.samples;
-if (padded) console.log('shortcuts check: grey slices padded to squares before resizing');
+const square = values.square as SquareMode | undefined;
+if (square !== undefined && square !== 'pad' && square !== 'crop') throw new Error(`--square must be pad or crop; got ${square}`);
+const samples = square ? squareSamples(loaded.samples, square) : loaded.samples;
+if (square) console.log(`shortcuts check: grey slices made square (${square}) before resizing`);
 console.log(`data: ${samples.length} slices, ${new Set(samples.map((s) => s.group)).size} groups`);
 
 // --split random puts every image in its own group: the leaky random split of the seed project.
@@ -100,6 +101,6 @@ await writeResults(String(values.out), summaries, {
   backend: `${backend.name}, ${threads} thread(s)`,
   images: samples.length,
   split: random ? 'random' : 'grouped',
-  padded,
+  ...(square ? { square } : {}),
 });
 console.log(`wrote ${values.out}`);

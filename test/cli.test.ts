@@ -42,6 +42,15 @@ describe('ct-hemorrhage CLI', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('trains on wasm with the relaxed-SIMD training kernels (V8 flag turned on in Node 20) and says so', async () => {
+    const trained = await cli(
+      'train', '--out', join(root, 'wasm-model'), '--arch', 'larger', '--size', '24', '--epochs', '1', '--phantoms', '16',
+      '--batch-size', '8', '--validation-split', '0.25', '--backend', 'wasm', '--threads', '1', '--augment', 'none',
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toContain('backend: wasm (ct-hemorrhage wasm training path, relaxed-simd kernels, 1 thread)');
+  });
+
   it('trains on generated data, then evaluates and predicts with the saved model', async () => {
     const out = join(root, 'model');
     const trained = await cli(

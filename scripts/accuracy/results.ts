@@ -11,8 +11,8 @@ export interface RunFacts {
   readonly images: number;
   /** `grouped` (by groups.csv) or `random` (every image its own group: leaks). */
   readonly split: 'grouped' | 'random';
-  /** Shortcuts check: slices made grey and padded to squares before resizing. */
-  readonly padded: boolean;
+  /** Shortcuts check: slices made grey and square (padded or cropped) before resizing. */
+  readonly square?: 'pad' | 'crop';
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -35,7 +35,8 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
     `${facts.split === 'grouped' ? 'Grouped' : 'Random (NOT grouped: slices of one scan on both sides)'}, stratified ${facts.folds}-fold cross-validation on the ${facts.images} Kaggle head CT slices in ` +
       `\`../shared/data/head_ct\`${facts.split === 'grouped' ? ' (groups from \`groups.csv\`)' : ''}, seeds ${facts.seeds.join(', ')}; ` +
       `backend ${facts.backend}; run time ${(facts.seconds / 60).toFixed(0)} min.` +
-      (facts.padded ? ' Shortcuts check: every slice made one grey channel and padded with black to a square before resizing.' : ''),
+      (facts.square === 'pad' ? ' Shortcuts check: every slice made one grey channel and padded with black to a square before resizing.' : '') +
+      (facts.square === 'crop' ? ' Shortcuts check: every slice made one grey channel and cropped to its centre square before resizing.' : ''),
     '',
     '| model | input | accuracy (95% CI) | sensitivity | specificity | ROC AUC (95% CI) | fold AUCs | min per CV run |',
     '|---|---|---|---|---|---|---|---|',
@@ -49,5 +50,5 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
 export async function writeResults(path: string, summaries: readonly ModelSummary[], facts: RunFacts): Promise<void> {
   const { RESULTS_TEXT, SHORTCUTS_TEXT } = await import('./text.js');
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, resultsMarkdown(summaries, facts, facts.padded ? SHORTCUTS_TEXT : RESULTS_TEXT));
+  await writeFile(path, resultsMarkdown(summaries, facts, facts.square ? SHORTCUTS_TEXT : RESULTS_TEXT));
 }

@@ -21,13 +21,15 @@ export function deepBlockFilters(filters: number, b: number): number {
  * to 8x (16-32-64-128); global average pooling, dropout and one sigmoid output. Same-padded
  * convolutions keep the borders, so the last map is `inputSize / 2^convBlocks` a side. It
  * follows the four-block design that scored far above the seed CNNs in Keras on grouped tests,
- * at a width that trains in minutes on two cores; with the library's default recipe it has
- * not beaten the larger CNN yet (docs/results.md).
+ * at a width that trains in minutes on two cores. With the library's default recipe it scored
+ * best of the three in grouped cross-validation over three seeds (docs/results.md), so
+ * `ct-hemorrhage train` builds it by default.
  *
- * Batch normalisation follows the ReLU (not precedes it) so that training runs on the wasm
- * path's fast gradients: a convolution with no activation is fused by tfjs, whose fused
- * gradient the wasm backend lacks; and it follows the pooling, whose fast gradient spreads
- * over tied maxima, which only a ReLU's zeros produce (where the gradient is zero anyway). Batch normalisation uses the statistics of each (thread's share of a) batch while training
+ * Batch normalisation follows the ReLU and the pooling. That placement was forced by the
+ * first wasm training path (it had no gradient for a convolution without activation, and its
+ * max-pool gradient spread over tied maxima); the SIMD kernels lift both limits, so
+ * convolution, normalisation, ReLU in the Keras order would now train on wasm too, but has not
+ * been measured. Batch normalisation uses the statistics of each (thread's share of a) batch while training
  * and the moving averages when predicting, so scores can shift against a 0.5 threshold:
  * choose the threshold on validation data (the CLI does).
  *

@@ -6,7 +6,7 @@ import type { TrainOptions } from '../trainer/index.js';
  * The architecture `ct-hemorrhage train` builds when `--arch` is not given: the one that scored
  * best in grouped cross-validation on the real slices with this recipe (docs/results.md).
  */
-export const DEFAULT_ARCHITECTURE: ArchitectureName = 'larger';
+export const DEFAULT_ARCHITECTURE: ArchitectureName = 'deep';
 
 /** Input side and training options of the default recipe for one architecture. */
 export interface TrainingRecipe {

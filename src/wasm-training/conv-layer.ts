@@ -15,9 +15,9 @@ let registered = false;
 /**
  * Registers a training convolution for the wasm backend: convolution, bias and activation in
  * one pass of the library's SIMD kernel forward (tfjs runs them as three kernels whenever
- * gradients are recorded),
- * and a gradient from the library's kernels (ReLU mask from the output, column-sum bias
- * gradient, SIMD filter gradient) whose input gradient is computed only when needed.
+ * gradients are recorded), and a gradient from the library's kernels (ReLU mask from the
+ * output, column-sum bias gradient, SIMD filter gradient) whose input gradient is computed
+ * only when something upstream needs it.
  */
 export function registerTrainingConv(): void {
   if (registered) return;
