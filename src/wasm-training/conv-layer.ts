@@ -59,6 +59,34 @@ export function unregisterTrainingConv(): void {
   tf.unregisterKernel(KERNEL, WASM);
 }
 
+type LayerAttrs = Pick<Attrs, 'strides' | 'pad' | 'activation'>;
+
+/** Per layer: the fused op's attributes, or null when the layer is not one it runs. */
+const layerAttrs = new WeakMap<tfl.layers.Layer, LayerAttrs | null>();
+
+/** The fused op's attributes for `layer` (read once from its config, which never changes), or null. */
+function attrsOf(layer: tfl.layers.Layer): LayerAttrs | null {
+  let attrs = layerAttrs.get(layer);
+  if (attrs === undefined) {
+    attrs = null;
+    if (layer.getClassName() === 'Conv2D') {
+      const config = layer.getConfig() as {
+        strides: [number, number]; padding: 'valid' | 'same'; dataFormat: string; dilationRate: number[] | number;
+        activation: string; useBias: boolean;
+      };
+      const dilations = Array.isArray(config.dilationRate) ? config.dilationRate : [config.dilationRate];
+      if (
+        config.useBias && config.dataFormat === 'channelsLast' && dilations.every((d) => d === 1) &&
+        (config.activation === 'relu' || config.activation === 'linear')
+      ) {
+        attrs = { strides: config.strides, pad: config.padding, activation: config.activation };
+      }
+    }
+    layerAttrs.set(layer, attrs);
+  }
+  return attrs;
+}
+
 /**
  * The output of a tfjs-layers `Conv2D` layer in training, through the fused training
  * convolution when it applies (wasm backend with the library's kernels, NHWC, no dilation,
@@ -66,22 +94,12 @@ export function unregisterTrainingConv(): void {
  * the caller applies the layer itself.
  */
 export function trainingConv2d(layer: tfl.layers.Layer, x: tf.Tensor): tf.Tensor | undefined {
-  if (!registered || layer.getClassName() !== 'Conv2D' || x.rank !== 4 || !kernelsAvailable()) return undefined;
-  const config = layer.getConfig() as {
-    strides: number[]; padding: 'valid' | 'same'; dataFormat: string; dilationRate: number[] | number;
-    activation: string; useBias: boolean;
-  };
-  const dilations = Array.isArray(config.dilationRate) ? config.dilationRate : [config.dilationRate];
+  if (!registered || x.rank !== 4 || !kernelsAvailable()) return undefined;
+  const attrs = attrsOf(layer);
   const weights = layer.trainableWeights;
-  if (
-    !config.useBias || config.dataFormat !== 'channelsLast' || dilations.some((d) => d !== 1) ||
-    (config.activation !== 'relu' && config.activation !== 'linear') || weights.length !== 2
-  ) {
-    return undefined;
-  }
+  if (attrs === null || weights.length !== 2) return undefined;
   const filter = (weights[0] as tfl.LayerVariable).read();
   const bias = (weights[1] as tfl.LayerVariable).read();
   if (filter.rank !== 4 || (filter.shape[3] as number) % 8 !== 0) return undefined;
-  const attrs = { strides: config.strides, pad: config.padding, activation: config.activation };
   return tf.engine().runKernel(KERNEL, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

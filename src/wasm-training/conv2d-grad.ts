@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CONV_KERNEL, filterGradKernel, kernelsAvailable } from './kernels/ops.js';
+import { conv2dKernel, filterGradKernel, kernelsAvailable } from './kernels/ops.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -58,14 +58,14 @@ export function conv2dInputGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Tens
     const [kh, kw] = [info.filterHeight, info.filterWidth];
     const top = kh - 1 - info.padInfo.top;
     const left = kw - 1 - info.padInfo.left;
+    const bottom = info.inHeight - info.outHeight + kh - 1 - top;
+    const right = info.inWidth - info.outWidth + kw - 1 - left;
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     if (info.inChannels % 8 === 0 && dy.dtype === 'float32' && kernelsAvailable()) {
       // The SIMD convolution pads on the fly: no padded copy of dy.
-      const attrs = { ho: info.inHeight, wo: info.inWidth, sh: 1, sw: 1, dh: 1, dw: 1, top, left, relu: 0 };
-      return tf.engine().runKernel(CONV_KERNEL, { x: dy, filter: flipped }, attrs) as tf.Tensor4D;
+      const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
+      return conv2dKernel(dy, flipped, null, tf.backend_util.computeConv2DInfo(dy.shape, flipped.shape, 1, 1, padding), false);
     }
-    const bottom = info.inHeight - info.outHeight + kh - 1 - top;
-    const right = info.inWidth - info.outWidth + kw - 1 - left;
     return tf.conv2d(padSpatial(dy, top, bottom, left, right), flipped, 1, 'valid');
   });
 }
@@ -82,8 +82,8 @@ export function conv2dFilterGrad(dy: tf.Tensor4D, x: tf.Tensor4D, filter: tf.Ten
   return conv2dFilterGradComposed(dy, x, info);
 }
 
-/** {@link conv2dFilterGrad} from stock kernels, for backends or shapes the SIMD kernel does not serve. */
-export function conv2dFilterGradComposed(dy: tf.Tensor4D, x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+/** {@link conv2dFilterGrad} from stock kernels, where the SIMD kernels cannot run. */
+function conv2dFilterGradComposed(dy: tf.Tensor4D, x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   if (info.inChannels === 1 && info.strideHeight === 1 && info.strideWidth === 1) {
     return singleChannelFilterGrad(dy, x, info);
   }

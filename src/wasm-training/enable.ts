@@ -34,9 +34,9 @@ function override(kernelName: string, make: (original: tf.GradConfig) => tf.Grad
  * fails there, and its input-gradient and max-pool-gradient kernels are slow. This registers
  * the library's WebAssembly SIMD training kernels (filter gradient, max-pool gradient, ReLU
  * gradient, bias gradient; they run on the wasm backend's own heap, no copies) and replaces
- * the gradients of `Conv2D`, `MaxPool`, `Relu` and the bias `Add` by them and by fast forward
- * wasm kernels (the input gradient is an XNNPACK convolution) - only while the wasm backend is
- * active: on any other backend the stock gradients run unchanged. Where the SIMD kernels
+ * the gradients of `Conv2D`, `MaxPool`, `Relu` and the bias `Add` by them (the input gradient is
+ * a forward convolution of the flipped filter) - only while the wasm backend is active: on any
+ * other backend the stock gradients run unchanged. Where the SIMD kernels
  * cannot run (no WebAssembly SIMD, a threaded wasm build) or a shape is not theirs, the
  * gradients are composed from stock kernels; dilated or NCHW convolutions keep the stock
  * gradient.
@@ -82,9 +82,8 @@ export function enableWasmTraining(): void {
     ...original,
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved as [tf.Tensor];
-      const grad = dy as tf.Tensor;
       if (!onWasm() || x.dtype !== 'float32' || !kernelsAvailable()) return original.gradFunc(dy, saved, attrs);
-      return { x: () => reluGradKernel(grad, x) };
+      return { x: () => reluGradKernel(dy as tf.Tensor, x) };
     },
   }));
   override('Add', (original) => ({

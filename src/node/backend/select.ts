@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import { CtHemorrhageError } from '../../errors/index.js';
-import { setFlagsFromString } from 'node:v8';
 import { activeKernelBuild, enableWasmTraining } from '../../wasm-training/index.js';
 import { retryKernelBuilds } from '../../wasm-training/kernels/module.js';
 
@@ -78,7 +78,7 @@ async function register(name: NodeBackendName): Promise<void> {
  * const choice = await selectBackend({ training: true });
  * choice.name;  // 'wasm'
  * choice.wasmTraining; // true
- * choice.kernelBuild; // 'relaxed-simd' 
+ * choice.kernelBuild; // 'relaxed-simd'
  * choice.tried; // [{ name: 'tensorflow', error: "Cannot find package '@tensorflow/tfjs-node'" }]
  * ```
  */

@@ -7,8 +7,7 @@ type Run = (k: TrainingKernels, offset: (t: Info) => number, inputs: Record<stri
 const WASM = 'wasm';
 const PREFIX = 'CtHemorrhage';
 
-const definitions: (() => void)[] = [];
-const names: string[] = [];
+const configs: tf.KernelConfig[] = [];
 
 /**
  * Declares one kernel of assembly/training.ts, registered with the wasm backend under
@@ -16,24 +15,20 @@ const names: string[] = [];
  */
 function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Record<string, number>) => number[], run: Run): string {
   const kernelName = PREFIX + name;
-  names.push(kernelName);
-  definitions.push(() => {
-    if (tf.getKernel(kernelName, WASM) !== undefined) return;
-    tf.registerKernel({
-      kernelName,
-      backendName: WASM,
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const wasm = backend as unknown as WasmBackendInternals;
-        const kernels = kernelsFor(wasm);
-        if (kernels === null) throw new Error(`${kernelName}: the training kernels cannot run on this wasm backend.`);
-        const ins = inputs as unknown as Record<string, Info>;
-        const at = attrs as unknown as Record<string, number>;
-        const out = wasm.makeOutput(outShape(ins, at), 'float32');
-        const offset = (t: Info) => (wasm.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-        run(kernels, offset, ins, at, offset(out));
-        return out;
-      },
-    });
+  configs.push({
+    kernelName,
+    backendName: WASM,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const wasm = backend as unknown as WasmBackendInternals;
+      const kernels = kernelsFor(wasm);
+      if (kernels === null) throw new Error(`${kernelName}: the training kernels cannot run on this wasm backend.`);
+      const ins = inputs as unknown as Record<string, Info>;
+      const at = attrs as unknown as Record<string, number>;
+      const out = wasm.makeOutput(outShape(ins, at), 'float32');
+      const offset = (t: Info) => (wasm.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+      run(kernels, offset, ins, at, offset(out));
+      return out;
+    },
   });
   return kernelName;
 }
@@ -87,12 +82,12 @@ const COLUMN_SUM = define(
 
 /** Registers the training kernels with the wasm backend (idempotent). */
 export function registerTrainingKernels(): void {
-  for (const register of definitions) register();
+  for (const config of configs) if (tf.getKernel(config.kernelName, WASM) === undefined) tf.registerKernel(config);
 }
 
 /** Removes what {@link registerTrainingKernels} registered. */
 export function unregisterTrainingKernels(): void {
-  for (const name of names) if (tf.getKernel(name, WASM) !== undefined) tf.unregisterKernel(name, WASM);
+  for (const { kernelName } of configs) if (tf.getKernel(kernelName, WASM) !== undefined) tf.unregisterKernel(kernelName, WASM);
 }
 
 /** True when the active backend is wasm and the training kernels run on it. */
