@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
 import { trainingConv2d } from '../wasm-training/conv-layer.js';
+import { trainingConvPool } from '../wasm-training/conv-pool.js';
 
 /**
  * Runs `model` forward in training mode.
@@ -18,7 +19,9 @@ export function forwardTraining(
   masks?: ReadonlyMap<string, tf.Tensor>,
 ): tf.Tensor {
   let h = x;
-  for (const layer of model.layers) {
+  const layers = model.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i] as tfl.layers.Layer;
     if (layer.getClassName() === 'InputLayer') continue;
     if (layer.inboundNodes.length > 1 || (layer.inboundNodes[0]?.inboundLayers.length ?? 1) > 1) {
       throw new CtHemorrhageError(
@@ -29,6 +32,14 @@ export function forwardTraining(
       );
     }
     const mask = masks?.get(layer.name);
+    const next = layers[i + 1];
+    const feedsNext = next !== undefined && next.inboundNodes.length === 1 && next.inboundNodes[0]?.inboundLayers.length === 1 && next.inboundNodes[0]?.inboundLayers[0] === layer;
+    const pooled = mask || !feedsNext ? undefined : trainingConvPool(layer, next, h);
+    if (pooled) {
+      h = pooled;
+      i++; // the pooling layer ran fused with the convolution
+      continue;
+    }
     h = mask
       ? tf.mul(h, tf.reshape(mask, h.shape))
       : (trainingConv2d(layer, h) ?? (layer.apply(h, { training: true }) as tf.Tensor));

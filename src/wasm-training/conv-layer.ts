@@ -59,13 +59,13 @@ export function unregisterTrainingConv(): void {
   tf.unregisterKernel(KERNEL, WASM);
 }
 
-type LayerAttrs = Pick<Attrs, 'strides' | 'pad' | 'activation'>;
+export type LayerAttrs = Pick<Attrs, 'strides' | 'pad' | 'activation'>;
 
 /** Per layer: the fused op's attributes, or null when the layer is not one it runs. */
 const layerAttrs = new WeakMap<tfl.layers.Layer, LayerAttrs | null>();
 
 /** The fused op's attributes for `layer` (read once from its config, which never changes), or null. */
-function attrsOf(layer: tfl.layers.Layer): LayerAttrs | null {
+export function convLayerAttrs(layer: tfl.layers.Layer): LayerAttrs | null {
   let attrs = layerAttrs.get(layer);
   if (attrs === undefined) {
     attrs = null;
@@ -95,7 +95,7 @@ function attrsOf(layer: tfl.layers.Layer): LayerAttrs | null {
  */
 export function trainingConv2d(layer: tfl.layers.Layer, x: tf.Tensor): tf.Tensor | undefined {
   if (!registered || x.rank !== 4 || !kernelsAvailable()) return undefined;
-  const attrs = attrsOf(layer);
+  const attrs = convLayerAttrs(layer);
   const weights = layer.trainableWeights;
   if (attrs === null || weights.length !== 2) return undefined;
   const filter = (weights[0] as tfl.LayerVariable).read();

@@ -5,6 +5,7 @@ import { kernelsAvailable, registerTrainingKernels, reluGradKernel, unregisterTr
 import { maxPoolGrad, type MaxPoolAttrs } from './max-pool-grad.js';
 import { restoreIdentityOnWasm, shareIdentityOnWasm } from './identity.js';
 import { registerTrainingConv, unregisterTrainingConv } from './conv-layer.js';
+import { registerTrainingConvPool, unregisterTrainingConvPool } from './conv-pool.js';
 import { registerConv2DBackpropFilter, unregisterConv2DBackpropFilter } from './backprop-filter.js';
 
 /** Backend name the overrides act on; every other backend keeps the stock gradients. */
@@ -56,6 +57,7 @@ export function enableWasmTraining(): void {
   registerTrainingKernels();
   shareIdentityOnWasm();
   registerTrainingConv();
+  registerTrainingConvPool();
   registerConv2DBackpropFilter();
   override('Conv2D', (original) => ({
     ...original,
@@ -118,6 +120,7 @@ export function disableWasmTraining(): void {
   restoreIdentityOnWasm();
   unregisterConv2DBackpropFilter();
   unregisterTrainingConv();
+  unregisterTrainingConvPool();
   unregisterTrainingKernels();
 }
 

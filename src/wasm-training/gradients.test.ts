@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu, useWasm } from '../../test/helpers.js';
 import { createRng } from '../random/index.js';
+import { forwardTraining } from '../trainer/forward.js';
 import { trainingConv2d } from './conv-layer.js';
 import { activeKernelBuild, disableWasmTraining, enableWasmTraining, isWasmTrainingEnabled, useKernelBuild } from './index.js';
 
@@ -154,6 +155,47 @@ describe.each(['simd', 'relaxed-simd', 'none'] as const)('wasm training gradient
   });
 
   it.each([
+    { h: 9, w: 10, ci: 1, padding: 'valid', strides: 1, grid: false },
+    { h: 12, w: 11, ci: 8, padding: 'valid', strides: 1, grid: false },
+    { h: 10, w: 13, ci: 16, padding: 'same', strides: 1, grid: false },
+    { h: 11, w: 11, ci: 4, padding: 'same', strides: 2, grid: false },
+    { h: 9, w: 12, ci: 8, padding: 'valid', strides: 1, grid: true },
+    { h: 8, w: 9, ci: 1, padding: 'same', strides: 1, grid: true },
+  ] as const)('Conv2D (ReLU) + MaxPooling2D layers in training (fused into one op on wasm) %j', async ({ h, w, ci, padding, strides, grid }) => {
+    const conv = tfl.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding, strides, inputShape: [h, w, ci] });
+    const pool = tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 });
+    const model = tfl.sequential({ layers: [conv, pool] });
+    // grid: inputs and weights on a coarse grid, so that windows hold tied maxima and zeros.
+    const draw = (shape: number[]) => {
+      const { data } = random(shape, rng);
+      return { shape, data: grid ? data.map((v) => Math.round(v * 2) / 2) : data };
+    };
+    const weights = conv.getWeights().map((v) => draw(v.shape));
+    const x = draw([3, h, w, ci]);
+    const gradsOf = async (backend: 'cpu' | 'wasm') => {
+      if (backend === 'cpu') await useCpu();
+      else await useWasm();
+      conv.setWeights(weights.map((v) => tf.tensor(v.data, v.shape)));
+      return tf.tidy(() => {
+        const input = tf.variable(tf.tensor(x.data, x.shape));
+        const vars = [input, ...conv.trainableWeights.map((v) => v.read() as tf.Variable)];
+        const out = () => forwardTraining(model, input);
+        const wts = tf.randomUniform(out().shape, -1, 1, 'float32', 11);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(out(), wts)), vars);
+        input.dispose();
+        return [Array.from(out().dataSync()), ...vars.map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()))];
+      });
+    };
+    const cpu = await gradsOf('cpu');
+    const wasm = await gradsOf('wasm');
+    // Without the SIMD kernels, tied maxima share the gradient (max-pool-grad.ts says so), so
+    // only the forward output is compared there.
+    const compared = build === 'none' && grid ? cpu.slice(0, 1) : cpu;
+    compared.forEach((g, j) => expect(relError(wasm[j] as number[], g)).toBeLessThan(1e-4));
+    tf.dispose(model.getWeights());
+  });
+
+  it.each([
     [[2, 5, 5, 3], [3]],
     [[4, 3], [3]],
     [[3], [2, 3]],
@@ -201,6 +243,16 @@ describe('enableWasmTraining', () => {
       expect(profile.kernelNames).toContain(name);
     }
     expect(profile.kernelNames).not.toContain('Conv2DBackpropInput');
+    // In a model, a convolution with ReLU and the 2x2 pooling after it run as one fused op.
+    const model = tfl.sequential({ layers: [layer, tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 })] });
+    const fused = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(forwardTraining(model, x)), vars);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    for (const name of ['CtHemorrhageConv2DReluMaxPool', 'CtHemorrhageMaxPoolReluGrad', 'CtHemorrhageConv2D', 'CtHemorrhageConv2DFilterGrad']) {
+      expect(fused.kernelNames).toContain(name);
+    }
+    for (const name of ['MaxPool', 'CtHemorrhageMaxPoolGrad', 'CtHemorrhageReluGrad']) expect(fused.kernelNames).not.toContain(name);
     tf.dispose([x]);
     tf.dispose(layer.getWeights());
   });

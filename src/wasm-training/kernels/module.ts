@@ -19,15 +19,32 @@ export interface TrainingKernels {
     n: number, h: number, w: number, c: number, ho: number, wo: number,
     fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
   ): void;
+  conv2dWinograd(
+    x: number, filter: number, bias: number, out: number, scratch: number,
+    n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number, padTop: number, padLeft: number, relu: number,
+  ): void;
+  winogradScratchFloats(ci: number, co: number): number;
+  conv2dFilterGradWinograd(
+    x: number, dy: number, out: number, scratch: number,
+    n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number, padTop: number, padLeft: number,
+  ): void;
+  winogradGradScratchFloats(ci: number, co: number): number;
+  convPoolScratchFloats(wo: number, ci: number, co: number, winograd: number): number;
+  conv2dReluMaxPool(
+    x: number, filter: number, bias: number, out: number, idx: number, scratch: number,
+    n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number,
+    kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, winograd: number,
+  ): void;
+  maxPoolReluGrad(dy: number, idx: number, out: number, biasGrad: number, n: number, ho: number, wo: number, co: number): void;
   reluGrad(x: number, dy: number, out: number, size: number): void;
   columnSum(dy: number, out: number, rows: number, cols: number): void;
 }
 
 /** The parts of tfjs's wasm backend the kernels use (internal to tfjs-backend-wasm 4.x). */
 export interface WasmBackendInternals {
-  wasm: { asm?: { memory?: unknown } };
+  wasm: { asm?: { memory?: unknown }; _malloc(bytes: number): number; _free(offset: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): { dataId: object; shape: number[]; dtype: 'float32' };
+  makeOutput(shape: number[], dtype: 'float32' | 'int32'): { dataId: object; shape: number[]; dtype: 'float32' | 'int32' };
 }
 
 /**

@@ -2,18 +2,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import { kernelsFor, type TrainingKernels, type WasmBackendInternals } from './module.js';
 
 type Info = { dataId: object; shape: number[] };
-type Run = (k: TrainingKernels, offset: (t: Info) => number, inputs: Record<string, Info>, attrs: Record<string, number>, out: number) => void;
+/** Byte offset of `floats` floats of scratch memory on the heap, freed when the kernel returns. */
+type Scratch = (floats: number) => number;
+type Run = (k: TrainingKernels, offset: (t: Info) => number, inputs: Record<string, Info>, attrs: Record<string, number>, out: number, scratch: Scratch) => void;
 
 const WASM = 'wasm';
 const PREFIX = 'CtHemorrhage';
 
 const configs: tf.KernelConfig[] = [];
 
+interface Output {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+}
+
+type RunMany = (
+  k: TrainingKernels, offset: (t: Info) => number, inputs: Record<string, Info>, attrs: Record<string, number>, outs: number[], scratch: Scratch,
+) => void;
+
 /**
- * Declares one kernel of assembly/training.ts, registered with the wasm backend under
- * `CtHemorrhage<name>` by {@link registerTrainingKernels}.
+ * Declares one kernel of assembly/training.ts with one or more outputs, registered with the
+ * wasm backend under `CtHemorrhage<name>` by {@link registerTrainingKernels}.
  */
-function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Record<string, number>) => number[], run: Run): string {
+function defineKernel(name: string, outputs: (inputs: Record<string, Info>, attrs: Record<string, number>) => Output[], run: RunMany): string {
   const kernelName = PREFIX + name;
   configs.push({
     kernelName,
@@ -24,22 +35,42 @@ function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Re
       if (kernels === null) throw new Error(`${kernelName}: the training kernels cannot run on this wasm backend.`);
       const ins = inputs as unknown as Record<string, Info>;
       const at = attrs as unknown as Record<string, number>;
-      const out = wasm.makeOutput(outShape(ins, at), 'float32');
+      const outs = outputs(ins, at).map((o) => wasm.makeOutput(o.shape, o.dtype));
       const offset = (t: Info) => (wasm.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-      run(kernels, offset, ins, at, offset(out));
-      return out;
+      const allocated: number[] = [];
+      const scratch: Scratch = (floats) => {
+        const p = wasm.wasm._malloc(floats * 4);
+        allocated.push(p);
+        return p;
+      };
+      try {
+        run(kernels, offset, ins, at, outs.map(offset), scratch);
+      } finally {
+        for (const p of allocated) wasm.wasm._free(p);
+      }
+      return outs.length === 1 ? (outs[0] as tf.TensorInfo) : outs;
     },
   });
   return kernelName;
+}
+
+/** {@link defineKernel} for a kernel with one float32 output. */
+function define(name: string, outShape: (inputs: Record<string, Info>, attrs: Record<string, number>) => number[], run: Run): string {
+  return defineKernel(name, (i, a) => [{ shape: outShape(i, a), dtype: 'float32' }], (k, offset, i, a, outs, scratch) => run(k, offset, i, a, outs[0] as number, scratch));
 }
 
 /** Name of the filter-gradient kernel (attributes from {@link filterGradAttrs}). */
 export const FILTER_GRAD_KERNEL = define(
   'Conv2DFilterGrad',
   (i, a) => [a.kh as number, a.kw as number, i.x?.shape[3] as number, i.dy?.shape[3] as number],
-  (k, offset, { x, dy }, a, out) => {
+  (k, offset, { x, dy }, a, out, scratch) => {
     const [n, h, w, ci] = (x as Info).shape as [number, number, number, number];
     const [, ho, wo, co] = (dy as Info).shape as [number, number, number, number];
+    if (winogradApplies(ci, a.kh as number, a.kw as number, a) && co % 8 === 0) {
+      k.conv2dFilterGradWinograd(offset(x as Info), offset(dy as Info), out, scratch(k.winogradGradScratchFloats(ci, co)),
+        n, h, w, ci, ho, wo, co, a.top as number, a.left as number);
+      return;
+    }
     k.conv2dFilterGrad(offset(x as Info), offset(dy as Info), out, n, h, w, ci, ho, wo, co,
       a.kh as number, a.kw as number, a.sh as number, a.sw as number, a.dh as number, a.dw as number, a.top as number, a.left as number);
   },
@@ -49,11 +80,73 @@ export const FILTER_GRAD_KERNEL = define(
 export const CONV_KERNEL = define(
   'Conv2D',
   ({ x, filter }, a) => [(x as Info).shape[0] as number, a.ho as number, a.wo as number, (filter as Info).shape[3] as number],
-  (k, offset, { x, filter, bias }, a, out) => {
+  (k, offset, { x, filter, bias }, a, out, scratch) => {
     const [n, h, w, ci] = (x as Info).shape as [number, number, number, number];
     const [kh, kw, , co] = (filter as Info).shape as [number, number, number, number];
+    if (winogradApplies(ci, kh, kw, a)) {
+      k.conv2dWinograd(offset(x as Info), offset(filter as Info), bias ? offset(bias) : 0, out, scratch(k.winogradScratchFloats(ci, co)),
+        n, h, w, ci, a.ho as number, a.wo as number, co, a.top as number, a.left as number, a.relu as number);
+      return;
+    }
     k.conv2dForward(offset(x as Info), offset(filter as Info), bias ? offset(bias) : 0, out, n, h, w, ci, a.ho as number, a.wo as number, co,
       kh, kw, a.sh as number, a.sw as number, a.dh as number, a.dw as number, a.top as number, a.left as number, a.relu as number);
+  },
+);
+
+/**
+ * Whether the forward convolution runs by Winograd's F(2x2, 3x3) (2.25x fewer multiplications):
+ * 3x3 filters, stride and dilation 1, input channels a multiple of 4 and at least 8 (for fewer
+ * the input and output transforms cost more than the products save).
+ */
+export function winogradApplies(ci: number, kh: number, kw: number, a: Record<string, number>): boolean {
+  return kh === 3 && kw === 3 && a.sh === 1 && a.sw === 1 && a.dh === 1 && a.dw === 1 && ci % 4 === 0 && ci >= 8;
+}
+
+/**
+ * Name of the kernel of a convolution with bias, ReLU and 2x2 max-pooling of stride 2 in one
+ * pass (attributes from {@link convPoolAttrs}); outputs the pooled tensor and, as int32 of a
+ * quarter of its channels, one byte per output naming its window's maximum.
+ */
+export const CONV_POOL_KERNEL = defineKernel(
+  'Conv2DReluMaxPool',
+  ({ x, filter }, a) => {
+    const n = (x as Info).shape[0] as number;
+    const co = (filter as Info).shape[3] as number;
+    const [ph, pw] = [Math.floor((a.ho as number) / 2), Math.floor((a.wo as number) / 2)];
+    return [{ shape: [n, ph, pw, co], dtype: 'float32' }, { shape: [n, ph, pw, co / 4], dtype: 'int32' }];
+  },
+  (k, offset, { x, filter, bias }, a, [out, idx], scratch) => {
+    const [n, h, w, ci] = (x as Info).shape as [number, number, number, number];
+    const [kh, kw, , co] = (filter as Info).shape as [number, number, number, number];
+    const wino = winogradApplies(ci, kh, kw, a) ? 1 : 0;
+    k.conv2dReluMaxPool(offset(x as Info), offset(filter as Info), offset(bias as Info), out as number, idx as number,
+      scratch(k.convPoolScratchFloats(a.wo as number, ci, co, wino)), n, h, w, ci, a.ho as number, a.wo as number, co,
+      kh, kw, a.sh as number, a.sw as number, a.top as number, a.left as number, wino);
+  },
+);
+
+/** Attributes of {@link CONV_POOL_KERNEL} for the convolution `info` describes (no dilation). */
+export function convPoolAttrs(info: tf.backend_util.Conv2DInfo): Record<string, number> {
+  return {
+    ho: info.outHeight, wo: info.outWidth, sh: info.strideHeight, sw: info.strideWidth, dh: 1, dw: 1,
+    top: info.padInfo.top, left: info.padInfo.left,
+  };
+}
+
+/**
+ * Name of the gradient kernel of {@link CONV_POOL_KERNEL} before the convolution: inputs the
+ * pooled gradient `dy` and the `idx` output, attributes `ho` and `wo` (the convolution's
+ * output size); outputs the gradient of the convolution's output and of its bias.
+ */
+export const POOL_RELU_GRAD_KERNEL = defineKernel(
+  'MaxPoolReluGrad',
+  ({ dy }, a) => {
+    const [n, , , co] = (dy as Info).shape as [number, number, number, number];
+    return [{ shape: [n, a.ho as number, a.wo as number, co], dtype: 'float32' }, { shape: [co], dtype: 'float32' }];
+  },
+  (k, offset, { dy, idx }, a, [out, biasGrad]) => {
+    const [n, , , co] = (dy as Info).shape as [number, number, number, number];
+    k.maxPoolReluGrad(offset(dy as Info), offset(idx as Info), out as number, biasGrad as number, n, a.ho as number, a.wo as number, co);
   },
 );
 

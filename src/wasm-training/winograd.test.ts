@@ -1,0 +1,105 @@
+import { setFlagsFromString } from 'node:v8';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers the stock gradients enableWasmTraining wraps
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpu, useWasm } from '../../test/helpers.js';
+import { createRng } from '../random/index.js';
+import { disableWasmTraining, enableWasmTraining, useKernelBuild } from './index.js';
+import { conv2dKernel, convKernelAttrs, filterGradAttrs, filterGradKernel, winogradApplies } from './kernels/ops.js';
+
+// Both builds of the SIMD kernels are tested: relaxed SIMD needs this flag in Node 20.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+beforeAll(() => enableWasmTraining());
+afterAll(async () => {
+  disableWasmTraining();
+  useKernelBuild('auto');
+  await useCpu();
+});
+
+type Padding = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
+
+const values = (shape: number[], rng: () => number) =>
+  tf.buffer(shape, 'float32', Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng() * 2 - 1));
+
+/** Largest difference over the largest magnitude of `expected`. */
+function relError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 0;
+  expected.forEach((v, k) => {
+    diff = Math.max(diff, Math.abs(v - (actual[k] as number)));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  return diff / scale;
+}
+
+/** `f` on wasm, checking that it leaves no tensor behind. */
+async function onWasm(f: () => tf.Tensor): Promise<Float32Array> {
+  await useWasm();
+  const before = tf.memory().numTensors;
+  const out = tf.tidy(() => f().dataSync() as Float32Array);
+  expect(tf.memory().numTensors).toBe(before);
+  return out;
+}
+
+describe.each(['simd', 'relaxed-simd'] as const)('Winograd F(2x2, 3x3) convolution (%s kernels)', (build) => {
+  beforeAll(() => expect(useKernelBuild(build)).toBe(build));
+  afterAll(() => useKernelBuild('auto'));
+
+  const rng = createRng(99);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)] as T;
+  // Odd and even output sides (a last tile half outside), one-pixel outputs, borders with
+  // padding on one side only, and more tiles than one block of 16.
+  const cases = Array.from({ length: 16 }, (_, i) => ({
+    i,
+    n: pick([1, 2, 3]),
+    h: pick([3, 4, 7, 10, 17]),
+    w: pick([3, 5, 8, 13, 20]),
+    ci: pick([8, 12, 32]),
+    co: pick([8, 16, 24]),
+    pad: pick(['valid', 'same', 'explicit'] as const),
+    relu: i % 2 === 0,
+  }));
+
+  it.each(cases)('forward convolution matches the cpu backend within 1e-4: %j', async ({ n, h, w, ci, co, pad, relu }) => {
+    const padding: Padding = pad === 'explicit' ? [[0, 0], [2, 0], [0, 1], [0, 0]] : pad;
+    const x = values([n, h, w, ci], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const f = values([3, 3, ci, co], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const b = values([co], rng) as tf.TensorBuffer<tf.Rank.R1>;
+    await useCpu();
+    const expected = tf.tidy(() => {
+      const y = tf.add(tf.conv2d(x.toTensor(), f.toTensor(), 1, padding), b.toTensor());
+      return (relu ? tf.relu(y) : y).dataSync() as Float32Array;
+    });
+    const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [3, 3, ci, co], 1, 1, padding);
+    expect(winogradApplies(ci, 3, 3, convKernelAttrs(info, relu))).toBe(true);
+    const actual = await onWasm(() => conv2dKernel(x.toTensor(), f.toTensor(), b.toTensor(), info, relu));
+    expect(relError(actual, expected)).toBeLessThan(1e-4);
+  });
+
+  it.each(cases)('filter gradient matches the cpu backend within 1e-4: %j', async ({ n, h, w, ci, co, pad }) => {
+    const padding: Padding = pad === 'explicit' ? [[0, 0], [0, 2], [1, 0], [0, 0]] : pad;
+    const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [3, 3, ci, co], 1, 1, padding);
+    const x = values([n, h, w, ci], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const dy = values([n, info.outHeight, info.outWidth, co], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    await useCpu();
+    const expected = tf.tidy(() => {
+      const grad = tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x.toTensor(), f as tf.Tensor4D, 1, padding), dy.toTensor())));
+      return grad(tf.zeros([3, 3, ci, co])).dataSync() as Float32Array;
+    });
+    expect(winogradApplies(ci, 3, 3, filterGradAttrs(info))).toBe(true);
+    const actual = await onWasm(() => filterGradKernel(x.toTensor(), dy.toTensor(), info));
+    expect(relError(actual, expected)).toBeLessThan(1e-4);
+  });
+
+  it('is not used where it does not apply (strides, dilations, other filter sizes, few channels)', () => {
+    const attrs = { sh: 1, sw: 1, dh: 1, dw: 1 };
+    expect(winogradApplies(8, 3, 3, attrs)).toBe(true);
+    expect(winogradApplies(8, 3, 3, { ...attrs, sh: 2, sw: 2 })).toBe(false);
+    expect(winogradApplies(8, 3, 3, { ...attrs, dh: 2 })).toBe(false);
+    expect(winogradApplies(8, 5, 5, attrs)).toBe(false);
+    expect(winogradApplies(1, 3, 3, attrs)).toBe(false);
+    expect(winogradApplies(9, 3, 3, attrs)).toBe(false);
+  });
+});
