@@ -234,6 +234,10 @@ export function conv2dForward(
   ho: i32, wo: i32, co: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, relu: i32,
 ): void {
+  if (ci == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1) {
+    conv2dForwardSingle(xPtr, filterPtr, biasPtr, outPtr, n, h, w, ho, wo, co, padTop, padLeft, relu);
+    return;
+  }
   const pixelBytes = <usize>ci << 2;
   const tapBytes = <usize>(ci * co) << 2;
   const coBytes = <usize>co << 2;
@@ -755,6 +759,70 @@ export function maxPoolReluGrad(dyPtr: usize, idxPtr: usize, outPtr: usize, bias
           v128.store(p11 + off, v128.and(g, i32x4.eq(at, i32x4.splat(3))));
           const bp = biasGradPtr + off;
           v128.store(bp, f32x4.add(v128.load(bp), v128.and(g, i32x4.ne(at, none))));
+        }
+      }
+    }
+  }
+}
+
+// conv2dForward for one input channel, a 3x3 filter, stride and dilation 1 (a first layer):
+// tiles of 4 output columns x 4 channels; each input value of a tile is splatted once per
+// filter row and serves every column it reaches (6 splats, not 12).
+function conv2dForwardSingle(
+  xPtr: usize, filterPtr: usize, biasPtr: usize, outPtr: usize,
+  n: i32, h: i32, w: i32, ho: i32, wo: i32, co: i32, padTop: i32, padLeft: i32, relu: i32,
+): void {
+  const coBytes = <usize>co << 2;
+  const zero = f32x4.splat(0);
+  for (let b = 0; b < n; b++) {
+    const xImage = xPtr + (<usize>(b * h * w) << 2);
+    for (let r = 0; r < ho; r++) {
+      const outRow = outPtr + <usize>((b * ho + r) * wo) * coBytes;
+      for (let o = 0; o < co; o += 4) {
+        const off = <usize>o << 2;
+        const bias = biasPtr != 0 ? v128.load(biasPtr + off) : zero;
+        let q = 0;
+        while (q < wo) {
+          const x0 = q - padLeft;
+          const op = outRow + <usize>q * coBytes + off;
+          if (q + 4 <= wo && x0 >= 0 && x0 + 5 < w) {
+            let a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+            for (let i = 0; i < 3; i++) {
+              const y = r - padTop + i;
+              if (y < 0 || y >= h) continue;
+              const xp = xImage + (<usize>(y * w + x0) << 2);
+              const fp = filterPtr + <usize>(i * 3) * coBytes + off;
+              const f0 = v128.load(fp), f1 = v128.load(fp + coBytes), f2 = v128.load(fp + 2 * coBytes);
+              const s0 = v128.load32_splat(xp), s1 = v128.load32_splat(xp, 4), s2 = v128.load32_splat(xp, 8);
+              a0 = madd(s0, f0, a0); a1 = madd(s1, f0, a1); a2 = madd(s2, f0, a2);
+              a0 = madd(s1, f1, a0); a1 = madd(s2, f1, a1);
+              a0 = madd(s2, f2, a0);
+              const s3 = v128.load32_splat(xp, 12);
+              a3 = madd(s3, f0, a3); a2 = madd(s3, f1, a2); a1 = madd(s3, f2, a1);
+              const s4 = v128.load32_splat(xp, 16);
+              a3 = madd(s4, f1, a3); a2 = madd(s4, f2, a2);
+              const s5 = v128.load32_splat(xp, 20);
+              a3 = madd(s5, f2, a3);
+            }
+            if (relu != 0) { a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero); }
+            v128.store(op, a0); v128.store(op + coBytes, a1); v128.store(op + 2 * coBytes, a2); v128.store(op + 3 * coBytes, a3);
+            q += 4;
+          } else {
+            let a = bias;
+            for (let i = 0; i < 3; i++) {
+              const y = r - padTop + i;
+              if (y < 0 || y >= h) continue;
+              for (let j = 0; j < 3; j++) {
+                const xc = x0 + j;
+                if (xc < 0 || xc >= w) continue;
+                const f = v128.load(filterPtr + <usize>(i * 3 + j) * coBytes + off);
+                a = madd(v128.load32_splat(xImage + (<usize>(y * w + xc) << 2)), f, a);
+              }
+            }
+            if (relu != 0) a = f32x4.max(a, zero);
+            v128.store(op, a);
+            q += 1;
+          }
         }
       }
     }

@@ -103,3 +103,32 @@ describe.each(['simd', 'relaxed-simd'] as const)('Winograd F(2x2, 3x3) convoluti
     expect(winogradApplies(9, 3, 3, attrs)).toBe(false);
   });
 });
+
+describe.each(['simd', 'relaxed-simd'] as const)('single-channel 3x3 convolution (%s kernels)', (build) => {
+  beforeAll(() => expect(useKernelBuild(build)).toBe(build));
+  afterAll(() => useKernelBuild('auto'));
+
+  const rng = createRng(7);
+  // Tiles of 4 columns and the one-column borders: widths that leave 0-3 columns over, padding
+  // on one or both sides, outputs of one column.
+  it.each([
+    { n: 2, h: 9, w: 14, co: 8, pad: 'valid', relu: true },
+    { n: 1, h: 7, w: 11, co: 16, pad: 'same', relu: false },
+    { n: 3, h: 5, w: 3, co: 4, pad: 'valid', relu: true },
+    { n: 2, h: 8, w: 9, co: 32, pad: 'explicit', relu: false },
+    { n: 1, h: 12, w: 17, co: 12, pad: 'same', relu: true },
+  ] as const)('matches the cpu backend within 1e-4: %j', async ({ n, h, w, co, pad, relu }) => {
+    const padding: Padding = pad === 'explicit' ? [[0, 0], [1, 0], [2, 1], [0, 0]] : pad;
+    const x = values([n, h, w, 1], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const f = values([3, 3, 1, co], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const b = values([co], rng) as tf.TensorBuffer<tf.Rank.R1>;
+    await useCpu();
+    const expected = tf.tidy(() => {
+      const y = tf.add(tf.conv2d(x.toTensor(), f.toTensor(), 1, padding), b.toTensor());
+      return (relu ? tf.relu(y) : y).dataSync() as Float32Array;
+    });
+    const info = tf.backend_util.computeConv2DInfo([n, h, w, 1], [3, 3, 1, co], 1, 1, padding);
+    const actual = await onWasm(() => conv2dKernel(x.toTensor(), f.toTensor(), b.toTensor(), info, relu));
+    expect(relError(actual, expected)).toBeLessThan(1e-4);
+  });
+});
