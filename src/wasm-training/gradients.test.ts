@@ -159,7 +159,9 @@ describe.each(['simd', 'relaxed-simd', 'none'] as const)('wasm training gradient
     { h: 12, w: 11, ci: 8, padding: 'valid', strides: 1, grid: false },
     { h: 10, w: 13, ci: 16, padding: 'same', strides: 1, grid: false },
     { h: 11, w: 11, ci: 4, padding: 'same', strides: 2, grid: false },
-    { h: 9, w: 12, ci: 8, padding: 'valid', strides: 1, grid: true },
+    // Ties need exact arithmetic: with 8+ channels the convolution runs by Winograd's
+    // F(4x4, 3x3), whose rounding differs from cpu's, so tied windows are tested on the direct path.
+    { h: 9, w: 12, ci: 4, padding: 'valid', strides: 1, grid: true },
     { h: 8, w: 9, ci: 1, padding: 'same', strides: 1, grid: true },
   ] as const)('Conv2D (ReLU) + MaxPooling2D layers in training (fused into one op on wasm) %j', async ({ h, w, ci, padding, strides, grid }) => {
     const conv = tfl.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding, strides, inputShape: [h, w, ci] });
