@@ -172,4 +172,4 @@ for (const r of rows) {
 console.log(`\n${tf.version_core ? `tfjs ${tf.version_core}, ` : ''}node ${process.version}, run time ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
   'Stock cpu trains one batch of 2 (1 at 256²) without warm-up, stock wasm one batch of 16; the library path runs ' +
   'its trainer (batches of 16), timing the second of two epochs, with worker threads for 2 threads. ' +
-  'GFLOP/s counts 3x the forward multiply-adds x 2.');
+  'GFLOP/s counts 3x the forward multiply-adds x 2 of a direct convolution (Winograd kernels do fewer: an effective rate).');
