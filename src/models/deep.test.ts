@@ -17,16 +17,19 @@ afterAll(async () => {
 describe('deep CNN', () => {
   beforeAll(useCpu);
 
-  it('has four blocks of two 3x3 convolutions with ReLU and batch normalisation, 16-32-64-128 filters', () => {
+  it('has four blocks of two 3x3 convolutions, each with batch normalisation then ReLU, 32-64-128-256 filters', () => {
     const model = buildDeepCnn({ inputSize: 96 });
     const classes = model.layers.map((l) => l.getClassName());
     expect(classes.filter((c) => c === 'Conv2D')).toHaveLength(8);
     expect(classes.filter((c) => c === 'BatchNormalization')).toHaveLength(8);
-    expect(classes.slice(0, 5)).toEqual(['Conv2D', 'BatchNormalization', 'Conv2D', 'MaxPooling2D', 'BatchNormalization']);
+    expect(classes.filter((c) => c === 'MaxPooling2D')).toHaveLength(4);
+    expect(classes.slice(0, 7)).toEqual(['Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D']);
     expect(classes.slice(-3)).toEqual(['GlobalAveragePooling2D', 'Dropout', 'Dense']);
-    expect([0, 1, 2, 3].map((b) => model.getLayer(`conv${b + 1}_2`).getConfig().filters)).toEqual([16, 32, 64, 128]);
-    expect(model.getLayer('conv1_1').getConfig()).toMatchObject({ padding: 'same', activation: 'relu', kernelSize: [3, 3] });
+    expect([0, 1, 2, 3].map((b) => model.getLayer(`conv${b + 1}_2`).getConfig().filters)).toEqual([32, 64, 128, 256]);
+    expect(model.getLayer('conv1_1').getConfig()).toMatchObject({ padding: 'same', activation: 'linear', kernelSize: [3, 3] });
+    expect(model.getLayer('relu1_1').getConfig()).toMatchObject({ activation: 'relu' });
     expect(model.outputs[0]?.shape).toEqual([null, 1]);
+    expect(model.getLayer('pool4').outputShape).toEqual([null, 6, 6, 256]);
     expect(getModelInfo(model).architecture).toBe('deep-cnn');
     expect(buildModel('deep', { inputSize: 96 }).countParams()).toBe(model.countParams());
     expect(deepBlockFilters(16, 7)).toBe(128);

@@ -76,7 +76,7 @@ export function convLayerAttrs(layer: tfl.layers.Layer): LayerAttrs | null {
       };
       const dilations = Array.isArray(config.dilationRate) ? config.dilationRate : [config.dilationRate];
       if (
-        config.useBias && config.dataFormat === 'channelsLast' && dilations.every((d) => d === 1) &&
+        config.dataFormat === 'channelsLast' && dilations.every((d) => d === 1) &&
         (config.activation === 'relu' || config.activation === 'linear')
       ) {
         attrs = { strides: config.strides, pad: config.padding, activation: config.activation };
@@ -90,16 +90,17 @@ export function convLayerAttrs(layer: tfl.layers.Layer): LayerAttrs | null {
 /**
  * The output of a tfjs-layers `Conv2D` layer in training, through the fused training
  * convolution when it applies (wasm backend with the library's kernels, NHWC, no dilation,
- * a bias, ReLU or linear activation, output channels a multiple of 8); undefined otherwise, and
+ * with or without a bias, ReLU or linear activation, output channels a multiple of 8);
+ * undefined otherwise, and
  * the caller applies the layer itself.
  */
 export function trainingConv2d(layer: tfl.layers.Layer, x: tf.Tensor): tf.Tensor | undefined {
   if (!registered || x.rank !== 4 || !kernelsAvailable()) return undefined;
   const attrs = convLayerAttrs(layer);
   const weights = layer.trainableWeights;
-  if (attrs === null || weights.length !== 2) return undefined;
+  if (attrs === null || weights.length < 1 || weights.length > 2) return undefined;
   const filter = (weights[0] as tfl.LayerVariable).read();
-  const bias = (weights[1] as tfl.LayerVariable).read();
+  const bias = weights.length === 2 ? (weights[1] as tfl.LayerVariable).read() : undefined;
   if (filter.rank !== 4 || (filter.shape[3] as number) % 8 !== 0) return undefined;
-  return tf.engine().runKernel(KERNEL, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL, bias ? { x, filter, bias } : { x, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

@@ -125,8 +125,11 @@ describe.each(['simd', 'relaxed-simd', 'none'] as const)('wasm training gradient
     { activation: 'relu', padding: 'same', strides: 1, ci: 8 },
     { activation: 'linear', padding: 'same', strides: 2, ci: 3 },
     { activation: 'relu', padding: 'valid', strides: 2, ci: 16 },
-  ] as const)('Conv2D layer in training (the fused training convolution on wasm) %j', async ({ activation, padding, strides, ci }) => {
-    const layer = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation, padding, strides, inputShape: [9, 10, ci] });
+    { activation: 'linear', padding: 'same', strides: 1, ci: 8, useBias: false },
+  ] as const)('Conv2D layer in training (the fused training convolution on wasm) %j', async (c) => {
+    const { activation, padding, strides, ci } = c;
+    const useBias = 'useBias' in c ? c.useBias : true;
+    const layer = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation, padding, strides, useBias, inputShape: [9, 10, ci] });
     layer.build([null, 9, 10, ci]);
     const weights = layer.getWeights().map((w) => ({ shape: w.shape, data: random(w.shape, rng).data }));
     const x = random([3, 9, 10, ci], rng);
