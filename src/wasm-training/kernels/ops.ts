@@ -94,9 +94,9 @@ export const CONV_KERNEL = define(
 );
 
 /**
- * Whether the forward convolution runs by Winograd's F(2x2, 3x3) (2.25x fewer multiplications):
- * 3x3 filters, stride and dilation 1, input channels a multiple of 4 and at least 8 (for fewer
- * the input and output transforms cost more than the products save).
+ * Whether a convolution runs by Winograd's algorithm (forward and input gradient F(4x4, 3x3),
+ * filter gradient F(3x3, 2x2)): 3x3 filters, stride and dilation 1, input channels a multiple
+ * of 4 and at least 8 (for fewer the input and output transforms cost more than the products save).
  */
 export function winogradApplies(ci: number, kh: number, kw: number, a: Record<string, number>): boolean {
   return kh === 3 && kw === 3 && a.sh === 1 && a.sw === 1 && a.dh === 1 && a.dw === 1 && ci % 4 === 0 && ci >= 8;
