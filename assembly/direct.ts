@@ -1,5 +1,5 @@
 // Direct (not Winograd) convolution kernels: the forward convolution and the filter gradient.
-import { madd, outer4x8 } from './simd';
+import { madd } from './simd';
 
 /**
  * Filter gradient of an NHWC convolution: out[i, j, ci, co] = sum over n, ho, wo of
@@ -40,7 +40,30 @@ export function conv2dFilterGrad(
           let c = 0;
           for (; c < ci4; c += 4) {
             for (let o = 0; o < co8; o += 8) {
-              outer4x8(outTap + (<usize>(c * co + o) << 2), <usize>co << 2, xStart + (<usize>c << 2), 4, xStep, dyStart + (<usize>o << 2), dyStep, count, false);
+              const acc0p = outTap + (<usize>(c * co + o) << 2);
+              const rowBytes = <usize>co << 2;
+              let a00 = v128.load(acc0p), a01 = v128.load(acc0p, 16);
+              let a10 = v128.load(acc0p + rowBytes), a11 = v128.load(acc0p + rowBytes, 16);
+              let a20 = v128.load(acc0p + 2 * rowBytes), a21 = v128.load(acc0p + 2 * rowBytes, 16);
+              let a30 = v128.load(acc0p + 3 * rowBytes), a31 = v128.load(acc0p + 3 * rowBytes, 16);
+              let xp = xStart + (<usize>c << 2);
+              let dp = dyStart + (<usize>o << 2);
+              for (let q = 0; q < count; q++) {
+                const d0 = v128.load(dp), d1 = v128.load(dp, 16);
+                const x0 = v128.load32_splat(xp);
+                a00 = madd(x0, d0, a00); a01 = madd(x0, d1, a01);
+                const x1 = v128.load32_splat(xp + 4);
+                a10 = madd(x1, d0, a10); a11 = madd(x1, d1, a11);
+                const x2 = v128.load32_splat(xp + 8);
+                a20 = madd(x2, d0, a20); a21 = madd(x2, d1, a21);
+                const x3 = v128.load32_splat(xp + 12);
+                a30 = madd(x3, d0, a30); a31 = madd(x3, d1, a31);
+                xp += xStep; dp += dyStep;
+              }
+              v128.store(acc0p, a00); v128.store(acc0p, a01, 16);
+              v128.store(acc0p + rowBytes, a10); v128.store(acc0p + rowBytes, a11, 16);
+              v128.store(acc0p + 2 * rowBytes, a20); v128.store(acc0p + 2 * rowBytes, a21, 16);
+              v128.store(acc0p + 3 * rowBytes, a30); v128.store(acc0p + 3 * rowBytes, a31, 16);
             }
           }
           for (; c < ci; c++) {

@@ -1,5 +1,5 @@
 // The filter gradient of a 3x3 stride-1 convolution by Winograd's F(3x3, 2x2).
-import { outer4x8, pixel } from './simd';
+import { madd, pixel } from './simd';
 
 // Tiles per block of the Winograd filter gradient.
 const WINOGRAD_GRAD_TILES: i32 = 32;
@@ -84,7 +84,29 @@ function gradientProducts(vPtr: usize, gPtr: usize, wPtr: usize, count: i32, ci:
     const wk = wPtr + (<usize>(k * ci * co) << 2);
     for (let c = 0; c < ci; c += 4) {
       for (let o = 0; o < co; o += 8) {
-        outer4x8(wk + (<usize>(c * co + o) << 2), coBytes, vk + (<usize>c << 2), 4, ciBytes, gk + (<usize>o << 2), coBytes, count, false);
+        const ap = wk + (<usize>(c * co + o) << 2);
+        let a00 = v128.load(ap), a01 = v128.load(ap, 16);
+        let a10 = v128.load(ap + coBytes), a11 = v128.load(ap + coBytes, 16);
+        let a20 = v128.load(ap + 2 * coBytes), a21 = v128.load(ap + 2 * coBytes, 16);
+        let a30 = v128.load(ap + 3 * coBytes), a31 = v128.load(ap + 3 * coBytes, 16);
+        let vp = vk + (<usize>c << 2);
+        let gp = gk + (<usize>o << 2);
+        for (let t = 0; t < count; t++) {
+          const g0 = v128.load(gp), g1 = v128.load(gp, 16);
+          const x0 = v128.load32_splat(vp);
+          a00 = madd(x0, g0, a00); a01 = madd(x0, g1, a01);
+          const x1 = v128.load32_splat(vp + 4);
+          a10 = madd(x1, g0, a10); a11 = madd(x1, g1, a11);
+          const x2 = v128.load32_splat(vp + 8);
+          a20 = madd(x2, g0, a20); a21 = madd(x2, g1, a21);
+          const x3 = v128.load32_splat(vp + 12);
+          a30 = madd(x3, g0, a30); a31 = madd(x3, g1, a31);
+          vp += ciBytes; gp += coBytes;
+        }
+        v128.store(ap, a00); v128.store(ap, a01, 16);
+        v128.store(ap + coBytes, a10); v128.store(ap + coBytes, a11, 16);
+        v128.store(ap + 2 * coBytes, a20); v128.store(ap + 2 * coBytes, a21, 16);
+        v128.store(ap + 3 * coBytes, a30); v128.store(ap + 3 * coBytes, a31, 16);
       }
     }
   }

@@ -5,7 +5,7 @@
 //          [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
 //   G   = [[1/4, 0, 0], [-1/6, -1/6, -1/6], [-1/6, 1/6, -1/6], [1/24, 1/12, 1/6], [1/24, -1/12, 1/6], [0, 0, 1]]
 //   A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
-import { outer4x8, pixel } from './simd';
+import { madd, pixel } from './simd';
 
 /** Products per channel pair and tile: the 6x6 transformed block. */
 export const WINOGRAD_K: i32 = 36;
@@ -143,7 +143,26 @@ function products(uPtr: usize, vPtr: usize, mPtr: usize, count: i32, ci: i32, co
     for (let t = 0; t < count; t += 4) {
       const v0 = vk + <usize>t * ciBytes;
       for (let o = 0; o < co; o += 8) {
-        outer4x8(mk + <usize>t * coBytes + (<usize>o << 2), coBytes, v0, ciBytes, 4, uk + (<usize>o << 2), coBytes, ci, true);
+        let a00 = f32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        let up = uk + (<usize>o << 2);
+        let vp = v0;
+        for (let c = 0; c < ci; c++) {
+          const f0 = v128.load(up), f1 = v128.load(up, 16);
+          const x0 = v128.load32_splat(vp);
+          a00 = madd(x0, f0, a00); a01 = madd(x0, f1, a01);
+          const x1 = v128.load32_splat(vp + ciBytes);
+          a10 = madd(x1, f0, a10); a11 = madd(x1, f1, a11);
+          const x2 = v128.load32_splat(vp + 2 * ciBytes);
+          a20 = madd(x2, f0, a20); a21 = madd(x2, f1, a21);
+          const x3 = v128.load32_splat(vp + 3 * ciBytes);
+          a30 = madd(x3, f0, a30); a31 = madd(x3, f1, a31);
+          up += coBytes; vp += 4;
+        }
+        const mp = mk + <usize>t * coBytes + (<usize>o << 2);
+        v128.store(mp, a00); v128.store(mp, a01, 16);
+        v128.store(mp + coBytes, a10); v128.store(mp + coBytes, a11, 16);
+        v128.store(mp + 2 * coBytes, a20); v128.store(mp + 2 * coBytes, a21, 16);
+        v128.store(mp + 3 * coBytes, a30); v128.store(mp + 3 * coBytes, a31, 16);
       }
     }
   }
