@@ -139,6 +139,7 @@ export type {
   PrecisionRecallCurve,
   RocCurve,
   ThresholdOptions,
+  ThresholdPlacement,
 } from './metrics/index.js';
 
 export { createPredictor, loadPredictor } from './predictor/index.js';

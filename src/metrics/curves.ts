@@ -21,16 +21,29 @@ export interface PrecisionRecallCurve {
   thresholds: number[];
 }
 
+/**
+ * Where in the gap between two neighbouring scores {@link selectThreshold} puts the threshold:
+ * `'score'` (default) on the higher score itself, as scikit-learn reports it; `'midway'` halfway
+ * to the next lower score (in log-odds when both are probabilities strictly inside (0, 1),
+ * else arithmetically). Both give the same calls on the data given; `'midway'` leaves a margin
+ * on both sides, so new scores near the edge of the gap are called as the nearer class. Use it
+ * when the threshold is applied to new data, as after choosing it on a validation split.
+ */
+export type ThresholdPlacement = 'score' | 'midway';
+
 /** How {@link selectThreshold} picks the operating point. */
 export type ThresholdOptions =
   /** Maximise Youden's J = sensitivity + specificity - 1. */
-  | { method: 'youden' }
+  | { method: 'youden'; placement?: ThresholdPlacement }
   /** The highest threshold whose sensitivity reaches `target` (a fraction in (0, 1], e.g. 0.95). */
-  | { method: 'sensitivity'; target: number };
+  | { method: 'sensitivity'; target: number; placement?: ThresholdPlacement };
 
 /** An operating point picked by {@link selectThreshold}. */
 export interface OperatingPoint {
-  /** A score from the data; predict hemorrhage when `score >= threshold`. */
+  /**
+   * Predict hemorrhage when `score >= threshold`: a score from the data, or with
+   * `placement: 'midway'` a value between two neighbouring scores.
+   */
   threshold: number;
   /** Sensitivity (tp / positives) at the threshold, on the data given. */
   sensitivity: number;
@@ -187,11 +200,18 @@ export function averagePrecisionUnchecked(
  *   target is first reached when lowering it from the top.) It always exists: the lowest score
  *   gives sensitivity 1.
  *
+ * The threshold is that score itself, or with `placement: 'midway'` the point halfway (in
+ * log-odds for probabilities) to the next lower distinct score: the same calls on this data,
+ * with a margin on both sides for new data. A model whose validation scores are 0.99 and 0.01
+ * either side of the gap gets 0.5 rather than 0.99. The lowest score has nothing below it and
+ * stays as it is.
+ *
  * A threshold chosen on data and then measured on the same data is optimistic: choose it on
  * validation data and report metrics on a separate test set.
  *
  * @throws {@link CtHemorrhageError} `EMPTY_DATASET` unless both classes are present,
- * `BAD_INPUT` for an unknown method or a target outside (0, 1], and as {@link rocCurve}.
+ * `BAD_INPUT` for an unknown method or placement, or a target outside (0, 1], and as
+ * {@link rocCurve}.
  *
  * @example
  * ```ts
@@ -199,6 +219,8 @@ export function averagePrecisionUnchecked(
  * const scores = [0.1, 0.4, 0.35, 0.8, 0.6, 0.9];
  * selectThreshold(labels, scores, { method: 'youden' });
  * // { threshold: 0.8, sensitivity: 0.6667, specificity: 1 }
+ * selectThreshold(labels, scores, { method: 'youden', placement: 'midway' });
+ * // { threshold: 0.7101 (between 0.8 and 0.6), sensitivity: 0.6667, specificity: 1 }
  * selectThreshold(labels, scores, { method: 'sensitivity', target: 0.95 });
  * // { threshold: 0.35, sensitivity: 1, specificity: 0.3333 }
  * ```
@@ -214,6 +236,14 @@ export function selectThreshold(
       'BAD_INPUT',
       `selectThreshold takes { method: 'youden' } or { method: 'sensitivity', target }; got method ${String(method)}.`,
       { option: 'method', expected: ['youden', 'sensitivity'], received: method },
+    );
+  }
+  const placement = options.placement ?? 'score';
+  if (placement !== 'score' && placement !== 'midway') {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `selectThreshold's placement is 'score' or 'midway'; got ${String(placement)}.`,
+      { option: 'placement', expected: ['score', 'midway'], received: placement },
     );
   }
   const target = options.method === 'sensitivity' ? options.target : 1;
@@ -248,9 +278,20 @@ export function selectThreshold(
   } else {
     best = s.tps.findIndex((tp) => tp / positives >= target);
   }
+  const upper = s.thresholds[best] as number;
+  const lower = s.thresholds[best + 1];
   return {
-    threshold: s.thresholds[best] as number,
+    threshold: placement === 'midway' && lower !== undefined ? midway(upper, lower) : upper,
     sensitivity: (s.tps[best] as number) / positives,
     specificity: (negatives - (s.fps[best] as number)) / negatives,
   };
+}
+
+/** A value in (lower, upper]: halfway in log-odds when both are in (0, 1), else arithmetically. */
+function midway(upper: number, lower: number): number {
+  const logit = (p: number) => Math.log(p / (1 - p));
+  const mid =
+    lower > 0 && upper < 1 ? 1 / (1 + Math.exp(-(logit(upper) + logit(lower)) / 2)) : lower + (upper - lower) / 2;
+  // Scores one rounding step apart can round the midpoint onto `lower`: keep the calls exact.
+  return mid > lower && mid <= upper ? mid : upper;
 }

@@ -5,6 +5,6 @@ export type { BootstrapAucOptions } from './bootstrap.js';
 export { calibration, CALIBRATION_BINS } from './calibration.js';
 export type { Calibration, CalibrationBin } from './calibration.js';
 export { averagePrecision, precisionRecallCurve, rocCurve, selectThreshold } from './curves.js';
-export type { OperatingPoint, PrecisionRecallCurve, RocCurve, ThresholdOptions } from './curves.js';
+export type { OperatingPoint, PrecisionRecallCurve, RocCurve, ThresholdOptions, ThresholdPlacement } from './curves.js';
 export { delongInterval, wilsonInterval, Z95 } from './intervals.js';
 export type { Interval } from './intervals.js';

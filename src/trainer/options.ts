@@ -89,7 +89,9 @@ export interface TrainOptions {
   /**
    * After training (and any best-weights restore), choose the decision threshold on the
    * validation data and store it in the model's metadata, where predictors and `evaluate` read
-   * it: `'youden'` maximises sensitivity + specificity. Models whose scores shift (batch
+   * it: `'youden'` maximises sensitivity + specificity, with the threshold placed midway (in
+   * log-odds) between the validation scores either side of the chosen cut, not on one of them
+   * (see {@link selectThreshold}'s `placement`). Models whose scores shift (batch
    * normalisation with small batches) need this more than a fixed 0.5. Needs validation data
    * with both classes. Default `'none'`: the model's threshold stays.
    */

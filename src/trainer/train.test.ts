@@ -8,6 +8,8 @@ import { generatePhantoms } from '../phantom/index.js';
 import { AUGMENT_PRESETS } from '../augment/index.js';
 import { train, type TrainOptions } from './index.js';
 import { getModelInfo } from '../metadata/index.js';
+import { evaluate } from '../evaluator/index.js';
+import { selectThreshold } from '../metrics/index.js';
 
 afterAll(async () => {
   disableWasmTraining();
@@ -202,6 +204,18 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     expect(h.threshold).toBeDefined();
     expect(getModelInfo(model).preprocessing.threshold).toBe(h.threshold?.threshold);
     expect(h.threshold?.sensitivity).toBeGreaterThanOrEqual(0);
+    model.dispose();
+  });
+
+  it("selectThreshold: 'youden' places the threshold midway between the validation scores either side", async () => {
+    const model = tiny();
+    const validationData = generatePhantoms({ count: 12, size: 24, seed: 9 });
+    const h = await train(model, data, { epochs: 2, batchSize: 8, validationData, selectThreshold: 'youden' });
+    const { labels, scores } = await evaluate(model, validationData);
+    const midway = selectThreshold(labels, scores, { method: 'youden', placement: 'midway' });
+    expect(h.threshold).toEqual(midway);
+    expect(Array.from(scores).filter((s) => s < midway.threshold).length).toBeGreaterThan(0);
+    expect(Array.from(scores)).not.toContain(midway.threshold);
     model.dispose();
   });
 });

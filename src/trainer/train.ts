@@ -480,7 +480,7 @@ export async function train(
     let threshold: OperatingPoint | undefined;
     if (thresholdMethod === 'youden' && valSet && !stoppedByAbort(options, epochList, epochs)) {
       const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
-      threshold = selectThreshold(valSet.labels, scores, { method: 'youden' });
+      threshold = selectThreshold(valSet.labels, scores, { method: 'youden', placement: 'midway' });
       const info = getModelInfo(model);
       setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, threshold: threshold.threshold } });
     }
