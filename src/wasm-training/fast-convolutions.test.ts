@@ -43,24 +43,28 @@ async function onWasm(f: () => tf.Tensor): Promise<Float32Array> {
   return out;
 }
 
-describe.each(['simd', 'relaxed-simd'] as const)('Winograd F(2x2, 3x3) convolution (%s kernels)', (build) => {
+describe.each(['simd', 'relaxed-simd'] as const)('Winograd convolutions: F(4x4, 3x3) forward, F(3x3, 4x4) filter gradient (%s kernels)', (build) => {
   beforeAll(() => expect(useKernelBuild(build)).toBe(build));
   afterAll(() => useKernelBuild('auto'));
 
   const rng = createRng(99);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)] as T;
   // Odd and even output sides (a last tile half outside), one-pixel outputs, borders with
-  // padding on one side only, and more tiles than one block of 16.
-  const cases = Array.from({ length: 16 }, (_, i) => ({
-    i,
-    n: pick([1, 2, 3]),
-    h: pick([3, 4, 7, 10, 17]),
-    w: pick([3, 5, 8, 13, 20]),
-    ci: pick([8, 12, 32]),
-    co: pick([8, 16, 24]),
-    pad: pick(['valid', 'same', 'explicit'] as const),
-    relu: i % 2 === 0,
-  }));
+  // padding on one side only, and more tiles than one block (16 forward, 32 filter gradient):
+  // the last case has 50 tiles of 4x4 outputs.
+  const cases = [
+    ...Array.from({ length: 16 }, (_, i) => ({
+      i,
+      n: pick([1, 2, 3]),
+      h: pick([3, 4, 7, 10, 17]),
+      w: pick([3, 5, 8, 13, 20]),
+      ci: pick([8, 12, 32]),
+      co: pick([8, 16, 24]),
+      pad: pick(['valid', 'same', 'explicit'] as const),
+      relu: i % 2 === 0,
+    })),
+    { i: 16, n: 2, h: 17, w: 20, ci: 8, co: 8, pad: 'same' as const, relu: false },
+  ];
 
   it.each(cases)('forward convolution matches the cpu backend within 1e-4: %j', async ({ n, h, w, ci, co, pad, relu }) => {
     const padding: Padding = pad === 'explicit' ? [[0, 0], [2, 0], [0, 1], [0, 0]] : pad;

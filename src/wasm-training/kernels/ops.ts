@@ -95,7 +95,7 @@ export const CONV_KERNEL = define(
 
 /**
  * Whether a convolution runs by Winograd's algorithm (forward and input gradient F(4x4, 3x3),
- * filter gradient F(3x3, 2x2)): 3x3 filters, stride and dilation 1, input channels a multiple
+ * filter gradient F(3x3, 4x4)): 3x3 filters, stride and dilation 1, input channels a multiple
  * of 4 and at least 8 (for fewer the input and output transforms cost more than the products save).
  */
 export function winogradApplies(ci: number, kh: number, kw: number, a: Record<string, number>): boolean {
