@@ -135,4 +135,26 @@ describe.each(['simd', 'relaxed-simd'] as const)('single-channel 3x3 convolution
     const actual = await onWasm(() => conv2dKernel(x.toTensor(), f.toTensor(), b.toTensor(), info, relu));
     expect(relError(actual, expected)).toBeLessThan(1e-4);
   });
+
+  // The single-channel filter gradient takes 8 output channels at a time (co = 4 and 12 take the general kernel).
+  it.each([
+    { n: 2, h: 9, w: 14, co: 8, pad: 'valid' },
+    { n: 1, h: 7, w: 11, co: 16, pad: 'same' },
+    { n: 3, h: 5, w: 3, co: 8, pad: 'valid' },
+    { n: 2, h: 8, w: 9, co: 32, pad: 'explicit' },
+    { n: 1, h: 12, w: 17, co: 24, pad: 'same' },
+    { n: 2, h: 6, w: 5, co: 12, pad: 'same' },
+  ] as const)('filter gradient matches the cpu backend within 1e-4: %j', async ({ n, h, w, co, pad }) => {
+    const padding: Padding = pad === 'explicit' ? [[0, 0], [1, 0], [2, 1], [0, 0]] : pad;
+    const info = tf.backend_util.computeConv2DInfo([n, h, w, 1], [3, 3, 1, co], 1, 1, padding);
+    const x = values([n, h, w, 1], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    const dy = values([n, info.outHeight, info.outWidth, co], rng) as tf.TensorBuffer<tf.Rank.R4>;
+    await useCpu();
+    const expected = tf.tidy(() => {
+      const grad = tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x.toTensor(), f as tf.Tensor4D, 1, padding), dy.toTensor())));
+      return grad(tf.zeros([3, 3, 1, co])).dataSync() as Float32Array;
+    });
+    const actual = await onWasm(() => filterGradKernel(x.toTensor(), dy.toTensor(), info));
+    expect(relError(actual, expected)).toBeLessThan(1e-4);
+  });
 });
