@@ -255,45 +255,56 @@ function conv2dForwardSingle(
 }
 
 // conv2dFilterGrad for one input channel, a 3x3 filter, stride and dilation 1 (a first layer),
-// co % 8 == 0, out zeroed: per output-gradient row, filter row and 8 channels, one pass along
-// the row keeps the three taps' sums in registers and slides the three input values under them,
-// so each input value is splatted once (not three times) and each gradient row read three times (not nine).
+// co % 8 == 0, out zeroed: filterGradSingleRow for every output-gradient row.
 function conv2dFilterGradSingle(
   xPtr: usize, dyPtr: usize, outPtr: usize,
   n: i32, h: i32, w: i32, ho: i32, wo: i32, co: i32, padTop: i32, padLeft: i32,
 ): void {
-  const coBytes = <usize>co << 2;
+  const rowBytes = <usize>(wo * co) << 2;
   for (let b = 0; b < n; b++) {
     const xImage = xPtr + (<usize>(b * h * w) << 2);
     for (let r = 0; r < ho; r++) {
-      const dyRow = dyPtr + <usize>((b * ho + r) * wo) * coBytes;
-      for (let i = 0; i < 3; i++) {
-        const y = r - padTop + i;
-        if (y < 0 || y >= h) continue;
-        const xRow = xImage + (<usize>(y * w) << 2);
-        const tap = outPtr + <usize>(i * 3) * coBytes;
-        for (let o = 0; o < co; o += 8) {
-          const p0 = tap + (<usize>o << 2), p1 = p0 + coBytes, p2 = p1 + coBytes;
-          let a00 = v128.load(p0), a01 = v128.load(p0, 16);
-          let a10 = v128.load(p1), a11 = v128.load(p1, 16);
-          let a20 = v128.load(p2), a21 = v128.load(p2, 16);
-          // x under taps 0, 1, 2 of output column q: columns q - padLeft + 0, 1, 2
-          let s0 = rowValue(xRow, -padLeft, w), s1 = rowValue(xRow, 1 - padLeft, w);
-          let dp = dyRow + (<usize>o << 2);
-          for (let q = 0; q < wo; q++) {
-            const s2 = rowValue(xRow, q + 2 - padLeft, w);
-            const d0 = v128.load(dp), d1 = v128.load(dp, 16);
-            a00 = madd(s0, d0, a00); a01 = madd(s0, d1, a01);
-            a10 = madd(s1, d0, a10); a11 = madd(s1, d1, a11);
-            a20 = madd(s2, d0, a20); a21 = madd(s2, d1, a21);
-            s0 = s1; s1 = s2;
-            dp += coBytes;
-          }
-          v128.store(p0, a00); v128.store(p0, a01, 16);
-          v128.store(p1, a10); v128.store(p1, a11, 16);
-          v128.store(p2, a20); v128.store(p2, a21, 16);
-        }
+      filterGradSingleRow(xImage, dyPtr + <usize>(b * ho + r) * rowBytes, outPtr, r, h, w, wo, co, padTop, padLeft);
+    }
+  }
+}
+
+/**
+ * Adds output-gradient row r (at dyRow, wo x co) of one image's single-channel 3x3 stride-1
+ * convolution to its filter gradient out[3][3][co], co % 8 == 0. Per filter row and 8
+ * channels, one pass along the row keeps the three taps' sums in registers and slides the
+ * three input values under them: each input value is splatted once, not three times, and the
+ * gradient row is read three times, not nine.
+ */
+export function filterGradSingleRow(
+  xImage: usize, dyRow: usize, outPtr: usize, r: i32, h: i32, w: i32, wo: i32, co: i32, padTop: i32, padLeft: i32,
+): void {
+  const coBytes = <usize>co << 2;
+  for (let i = 0; i < 3; i++) {
+    const y = r - padTop + i;
+    if (y < 0 || y >= h) continue;
+    const xRow = xImage + (<usize>(y * w) << 2);
+    const tap = outPtr + <usize>(i * 3) * coBytes;
+    for (let o = 0; o < co; o += 8) {
+      const p0 = tap + (<usize>o << 2), p1 = p0 + coBytes, p2 = p1 + coBytes;
+      let a00 = v128.load(p0), a01 = v128.load(p0, 16);
+      let a10 = v128.load(p1), a11 = v128.load(p1, 16);
+      let a20 = v128.load(p2), a21 = v128.load(p2, 16);
+      // x under taps 0, 1, 2 of output column q: columns q - padLeft + 0, 1, 2
+      let s0 = rowValue(xRow, -padLeft, w), s1 = rowValue(xRow, 1 - padLeft, w);
+      let dp = dyRow + (<usize>o << 2);
+      for (let q = 0; q < wo; q++) {
+        const s2 = rowValue(xRow, q + 2 - padLeft, w);
+        const d0 = v128.load(dp), d1 = v128.load(dp, 16);
+        a00 = madd(s0, d0, a00); a01 = madd(s0, d1, a01);
+        a10 = madd(s1, d0, a10); a11 = madd(s1, d1, a11);
+        a20 = madd(s2, d0, a20); a21 = madd(s2, d1, a21);
+        s0 = s1; s1 = s2;
+        dp += coBytes;
       }
+      v128.store(p0, a00); v128.store(p0, a01, 16);
+      v128.store(p1, a10); v128.store(p1, a11, 16);
+      v128.store(p2, a20); v128.store(p2, a21, 16);
     }
   }
 }

@@ -1,5 +1,5 @@
 // Max-pooling: its gradient, and a convolution with ReLU and 2x2 pooling fused, with its gradient.
-import { conv2dForward } from './direct';
+import { conv2dForward, filterGradSingleRow } from './direct';
 import { winogradFilter, winogradScratchFloats, winogradTiles, WINOGRAD_K } from './winograd';
 
 /**
@@ -156,30 +156,66 @@ export function maxPoolReluGrad(dyPtr: usize, idxPtr: usize, outPtr: usize, bias
   const ph = ho >> 1, pw = wo >> 1;
   if (((ho | wo) & 1) != 0) memory.fill(outPtr, 0, <usize>(n * ho * wo * co) << 2);
   memory.fill(biasGradPtr, 0, <usize>co << 2);
-  const coBytes = <usize>co << 2;
-  const rowBytes = <usize>wo * coBytes;
-  const none = i32x4.splat(4);
+  const rowBytes = <usize>(wo * co) << 2;
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < ph; r++) {
-      const row = <usize>((b * ph + r) * pw * co);
-      const outRow = outPtr + <usize>(b * ho + 2 * r) * rowBytes;
-      for (let q = 0; q < pw; q++) {
-        const g0 = dyPtr + ((row + <usize>(q * co)) << 2);
-        const i0 = idxPtr + row + <usize>(q * co);
-        const p00 = outRow + <usize>(2 * q) * coBytes;
-        const p01 = p00 + coBytes, p10 = p00 + rowBytes, p11 = p10 + coBytes;
-        for (let c = 0; c < co; c += 4) {
-          const off = <usize>c << 2;
-          const g = v128.load(g0 + off);
-          const at = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(i0 + <usize>c)));
-          v128.store(p00 + off, v128.and(g, i32x4.eq(at, i32x4.splat(0))));
-          v128.store(p01 + off, v128.and(g, i32x4.eq(at, i32x4.splat(1))));
-          v128.store(p10 + off, v128.and(g, i32x4.eq(at, i32x4.splat(2))));
-          v128.store(p11 + off, v128.and(g, i32x4.eq(at, i32x4.splat(3))));
-          const bp = biasGradPtr + off;
-          v128.store(bp, f32x4.add(v128.load(bp), v128.and(g, i32x4.ne(at, none))));
-        }
-      }
+      routePooledRow(dyPtr, idxPtr, outPtr + <usize>(b * ho + 2 * r) * rowBytes, biasGradPtr, b * ph + r, pw, co, rowBytes);
+    }
+  }
+}
+
+// Pooled row `row` (of all images' rows) of maxPoolReluGrad: its gradients into the two
+// convolution rows at outRow (rowBytes apart), added to biasGrad where the ReLU was on.
+@inline function routePooledRow(dyPtr: usize, idxPtr: usize, outRow: usize, biasGradPtr: usize, row: i32, pw: i32, co: i32, rowBytes: usize): void {
+  const coBytes = <usize>co << 2;
+  const none = i32x4.splat(4);
+  const first = <usize>(row * pw * co);
+  for (let q = 0; q < pw; q++) {
+    const g0 = dyPtr + ((first + <usize>(q * co)) << 2);
+    const i0 = idxPtr + first + <usize>(q * co);
+    const p00 = outRow + <usize>(2 * q) * coBytes;
+    const p01 = p00 + coBytes, p10 = p00 + rowBytes, p11 = p10 + coBytes;
+    for (let c = 0; c < co; c += 4) {
+      const off = <usize>c << 2;
+      const g = v128.load(g0 + off);
+      const at = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(i0 + <usize>c)));
+      v128.store(p00 + off, v128.and(g, i32x4.eq(at, i32x4.splat(0))));
+      v128.store(p01 + off, v128.and(g, i32x4.eq(at, i32x4.splat(1))));
+      v128.store(p10 + off, v128.and(g, i32x4.eq(at, i32x4.splat(2))));
+      v128.store(p11 + off, v128.and(g, i32x4.eq(at, i32x4.splat(3))));
+      const bp = biasGradPtr + off;
+      v128.store(bp, f32x4.add(v128.load(bp), v128.and(g, i32x4.ne(at, none))));
+    }
+  }
+}
+
+/** Floats of scratch memory {@link poolReluFilterGradSingle} needs: two convolution rows. */
+export function poolFilterGradScratchFloats(wo: i32, co: i32): i32 {
+  return 2 * wo * co;
+}
+
+/**
+ * The filter and bias gradients of conv2dReluMaxPool for one input channel, a 3x3 filter and
+ * stride 1 (a first layer), co % 8 == 0, without its input gradient: maxPoolReluGrad's dz two
+ * rows at a time in scratch, each pair taken by the single-channel filter gradient at once, so
+ * the full dz (n x ho x wo x co floats) is never written nor read back.
+ */
+export function poolReluFilterGradSingle(
+  xPtr: usize, dyPtr: usize, idxPtr: usize, outPtr: usize, biasGradPtr: usize, scratchPtr: usize,
+  n: i32, h: i32, w: i32, ho: i32, wo: i32, co: i32, padTop: i32, padLeft: i32,
+): void {
+  const ph = ho >> 1, pw = wo >> 1;
+  const rowBytes = <usize>(wo * co) << 2;
+  memory.fill(outPtr, 0, <usize>(9 * co) << 2);
+  memory.fill(biasGradPtr, 0, <usize>co << 2);
+  // an odd last column is never pooled: its gradient stays zero
+  if ((wo & 1) != 0) memory.fill(scratchPtr, 0, 2 * rowBytes);
+  for (let b = 0; b < n; b++) {
+    const xImage = xPtr + (<usize>(b * h * w) << 2);
+    for (let r = 0; r < ph; r++) {
+      routePooledRow(dyPtr, idxPtr, scratchPtr, biasGradPtr, b * ph + r, pw, co, rowBytes);
+      filterGradSingleRow(xImage, scratchPtr, outPtr, 2 * r, h, w, wo, co, padTop, padLeft);
+      filterGradSingleRow(xImage, scratchPtr + rowBytes, outPtr, 2 * r + 1, h, w, wo, co, padTop, padLeft);
     }
   }
 }

@@ -4,5 +4,5 @@
 export { conv2dFilterGrad, conv2dForward } from './direct';
 export { conv2dWinograd, winogradScratchFloats } from './winograd';
 export { conv2dFilterGradWinograd, winogradGradScratchFloats } from './winograd-grad';
-export { conv2dReluMaxPool, convPoolScratchFloats, maxPoolGrad, maxPoolReluGrad } from './pool';
+export { conv2dReluMaxPool, convPoolScratchFloats, maxPoolGrad, maxPoolReluGrad, poolFilterGradScratchFloats, poolReluFilterGradSingle } from './pool';
 export { columnSum, reluGrad } from './elementwise';

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { conv2dFilterGrad, conv2dInputGrad } from './conv2d-grad.js';
 import { convLayerAttrs, type LayerAttrs } from './conv-layer.js';
-import { CONV_POOL_KERNEL, convPoolAttrs, kernelsAvailable, POOL_RELU_GRAD_KERNEL } from './kernels/ops.js';
+import { CONV_POOL_KERNEL, convPoolAttrs, kernelsAvailable, POOL_FILTER_GRAD_KERNEL, poolFilterGradApplies, POOL_RELU_GRAD_KERNEL } from './kernels/ops.js';
 
-type ConvPoolAttrs = Omit<LayerAttrs, 'activation'> & Record<'ho' | 'wo', number>;
+type ConvPoolAttrs = Omit<LayerAttrs, 'activation'> & Record<'ho' | 'wo' | 'sh' | 'sw' | 'top' | 'left', number>;
 
 let registered = false;
 
@@ -12,8 +12,10 @@ let registered = false;
  * Registers the gradient of the fused convolution, ReLU and max-pooling
  * ({@link trainingConvPool}): one pass routes each pooled gradient to its window's maximum
  * (zero where the ReLU was off) and sums the bias gradient; the filter and input gradients
- * follow from that as for a plain convolution. The kernel itself is registered with the other
- * training kernels.
+ * follow from that as for a plain convolution. For one input channel and a 3x3 filter of
+ * stride 1 (a first layer) the filter and bias gradients come from one kernel that routes two
+ * rows at a time, and the input gradient (rarely wanted there) is made only if asked for. The
+ * kernel itself is registered with the other training kernels.
  */
 export function registerTrainingConvPool(): void {
   if (registered) return;
@@ -26,8 +28,18 @@ export function registerTrainingConvPool(): void {
       const [x, filter, idx] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
       const dy = (dys as tf.Tensor[])[0] as tf.Tensor4D;
       const a = attrs as unknown as ConvPoolAttrs;
-      const [dz, db] = tf.engine().runKernel(POOL_RELU_GRAD_KERNEL, { dy, idx }, { ho: a.ho, wo: a.wo }) as [tf.Tensor4D, tf.Tensor1D];
       const conv = { strides: a.strides, pad: a.pad };
+      const routed = () => tf.engine().runKernel(POOL_RELU_GRAD_KERNEL, { dy, idx }, { ho: a.ho, wo: a.wo }) as [tf.Tensor4D, tf.Tensor1D];
+      if (poolFilterGradApplies(x.shape[3], filter.shape, a.sh, a.sw)) {
+        // A first layer: its input needs no gradient, so the dense dz is not made for it.
+        const [dw, db] = tf.engine().runKernel(POOL_FILTER_GRAD_KERNEL, { x, dy, idx }, { ho: a.ho, wo: a.wo, top: a.top, left: a.left }) as [tf.Tensor4D, tf.Tensor1D];
+        return {
+          x: () => conv2dInputGrad(routed()[0], x, filter, conv),
+          filter: () => dw,
+          bias: () => db,
+        };
+      }
+      const [dz, db] = routed();
       return {
         x: () => conv2dInputGrad(dz, x, filter, conv),
         filter: () => conv2dFilterGrad(dz, x, filter, conv),

@@ -262,6 +262,37 @@ describe('enableWasmTraining', () => {
     tf.dispose(layer.getWeights());
   });
 
+  it('a one-channel first layer gets its filter and bias gradients without the dense dz, and the same gradients', async () => {
+    await useWasm();
+    const layer = tfl.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [12, 11, 1] });
+    const model = tfl.sequential({ layers: [layer, tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 })] });
+    const x = tf.randomUniform([3, 12, 11, 1], -1, 1, 'float32', 5);
+    const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+    const before = tf.memory().numTensors;
+    const gradients = async (input?: tf.Variable) => {
+      const all = input ? [input, ...vars] : vars;
+      let out: number[][] = [];
+      const profile = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(forwardTraining(model, input ?? x))), all);
+        out = vars.map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()));
+        tf.dispose([value, ...Object.values(grads)]);
+      });
+      return { out, kernels: profile.kernelNames };
+    };
+    const first = await gradients();
+    expect(first.kernels).toContain('CtHemorrhagePoolReluFilterGrad');
+    expect(first.kernels).not.toContain('CtHemorrhageMaxPoolReluGrad');
+    expect(first.kernels).not.toContain('CtHemorrhageConv2DFilterGrad');
+    expect(tf.memory().numTensors).toBe(before);
+    // With the input a variable too, its gradient needs the dense dz: made on demand.
+    const input = tf.variable(x);
+    const both = await gradients(input);
+    expect(both.kernels).toContain('CtHemorrhageMaxPoolReluGrad');
+    both.out.forEach((g, j) => expect(relError(g, first.out[j] as number[])).toBeLessThan(1e-6));
+    tf.dispose([x, input]);
+    tf.dispose(layer.getWeights());
+  });
+
   it('leaks no tensor in a gradient step on wasm', async () => {
     await useWasm();
     const x = tf.randomUniform([2, 9, 9, 1]);

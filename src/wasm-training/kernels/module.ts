@@ -36,6 +36,11 @@ export interface TrainingKernels {
     kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, winograd: number,
   ): void;
   maxPoolReluGrad(dy: number, idx: number, out: number, biasGrad: number, n: number, ho: number, wo: number, co: number): void;
+  poolFilterGradScratchFloats(wo: number, co: number): number;
+  poolReluFilterGradSingle(
+    x: number, dy: number, idx: number, out: number, biasGrad: number, scratch: number,
+    n: number, h: number, w: number, ho: number, wo: number, co: number, padTop: number, padLeft: number,
+  ): void;
   reluGrad(x: number, dy: number, out: number, size: number): void;
   columnSum(dy: number, out: number, rows: number, cols: number): void;
 }

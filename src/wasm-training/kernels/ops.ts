@@ -150,6 +150,33 @@ export const POOL_RELU_GRAD_KERNEL = defineKernel(
   },
 );
 
+/**
+ * Name of the kernel that gives the filter and bias gradients of a fused convolution, ReLU and
+ * max-pooling ({@link CONV_POOL_KERNEL}) straight from the pooled gradient, for one input
+ * channel, a 3x3 filter and stride 1 (see {@link poolFilterGradApplies}), without the dense
+ * gradient {@link POOL_RELU_GRAD_KERNEL} writes; attributes ho, wo (the convolution's output),
+ * top and left (its padding).
+ */
+export const POOL_FILTER_GRAD_KERNEL = defineKernel(
+  'PoolReluFilterGrad',
+  ({ dy }) => {
+    const co = (dy as Info).shape[3] as number;
+    return [{ shape: [3, 3, 1, co], dtype: 'float32' }, { shape: [co], dtype: 'float32' }];
+  },
+  (k, offset, { x, dy, idx }, a, [out, biasGrad], scratch) => {
+    const [n, h, w] = (x as Info).shape as [number, number, number, number];
+    const co = (dy as Info).shape[3] as number;
+    const [ho, wo] = [a.ho as number, a.wo as number];
+    k.poolReluFilterGradSingle(offset(x as Info), offset(dy as Info), offset(idx as Info), out as number, biasGrad as number,
+      scratch(k.poolFilterGradScratchFloats(wo, co)), n, h, w, ho, wo, co, a.top as number, a.left as number);
+  },
+);
+
+/** Whether {@link POOL_FILTER_GRAD_KERNEL} takes a fused convolution of `ci` input channels and this filter and strides. */
+export function poolFilterGradApplies(ci: number, filterShape: readonly number[], sh: number, sw: number): boolean {
+  return ci === 1 && filterShape[0] === 3 && filterShape[1] === 3 && sh === 1 && sw === 1 && (filterShape[3] as number) % 8 === 0;
+}
+
 const MAX_POOL_GRAD = define(
   'MaxPoolGrad',
   ({ x }) => (x as Info).shape,
