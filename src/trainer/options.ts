@@ -96,6 +96,16 @@ export interface TrainOptions {
    * with both classes. Default `'none'`: the model's threshold stays.
    */
   selectThreshold?: 'youden' | 'none';
+  /**
+   * Statistics batch-normalisation layers use when predicting (validation included):
+   * `'moving'`, the moving averages each training batch updates (tfjs and Keras); or
+   * `'population'`, recomputed after every epoch over all training images (not augmented,
+   * run as in training, in batches of `batchSize`), so validation scores, early stopping and
+   * the chosen threshold do not wander with the last few small batches. Costs one forward pass
+   * over the training data per epoch, on the calling thread. No effect without such layers.
+   * Default `'moving'`.
+   */
+  batchNormStatistics?: 'moving' | 'population';
   /** Hooks called during training. */
   callbacks?: TrainCallbacks;
   /**

@@ -16,6 +16,7 @@ import type { Preprocessing } from '../preprocessing/index.js';
 import { binaryMetrics, selectThreshold, type OperatingPoint } from '../metrics/index.js';
 import { validateAugmentOptions } from '../augment/index.js';
 import { createRng, mixSeed, shuffled } from '../random/index.js';
+import { hasBatchNorm, recomputeBatchNorm } from './batch-norm.js';
 import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
 import { shardGradients, type ShardRequest, type ShardResult } from './shard.js';
 import {
@@ -287,6 +288,13 @@ export async function train(
       received: thresholdMethod,
     });
   }
+  const batchNormStatistics = options.batchNormStatistics ?? 'moving';
+  if (batchNormStatistics !== 'moving' && batchNormStatistics !== 'population') {
+    throw new CtHemorrhageError('BAD_INPUT', `Option batchNormStatistics must be 'moving' or 'population'; got ${String(batchNormStatistics)}.`, {
+      option: 'batchNormStatistics',
+      received: batchNormStatistics,
+    });
+  }
   const checkpointEvery = options.checkpoint?.everyEpochs ?? 1;
   checkNumber('checkpoint.everyEpochs', checkpointEvery, Number.isInteger(checkpointEvery) && checkpointEvery >= 1, 'an integer >= 1');
 
@@ -436,6 +444,7 @@ export async function train(
         break;
       }
       const logs: Logs = { loss: lossSum / n, acc: correctSum / n, ...(lr ? { lr: lr.get() } : {}) };
+      if (batchNormStatistics === 'population' && hasBatchNorm(model)) recomputeBatchNorm(model, trainSet.xs, batchSize);
       if (valSet) {
         const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
         const m = binaryMetrics(valSet.labels, scores, 0.5);
