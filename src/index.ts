@@ -52,7 +52,7 @@ export type { LabeledData, LabeledImage, SplitIndices, TensorData } from './data
 export { affineMatrix, augmentBatch, augmentDataset, AUGMENT_PRESETS, IDENTITY, validateAugmentOptions } from './augment/index.js';
 export type { AffineParams, AugmentOptions, AugmentSeed, FillMode, ImageBatch } from './augment/index.js';
 
-export { CHECKPOINT_FORMAT, disposeCheckpoint, train, TRAIN_DEFAULTS } from './trainer/index.js';
+export { CHECKPOINT_FORMAT, disposeCheckpoint, recomputeBatchNorm, train, TRAIN_DEFAULTS } from './trainer/index.js';
 export type {
   GradientWorkers,
   Logs,

@@ -1,4 +1,5 @@
 export { train } from './train.js';
+export { recomputeBatchNorm } from './batch-norm.js';
 export { TRAIN_DEFAULTS } from './options.js';
 export type { Logs, MonitorName, TrainCallbacks, TrainHistory, TrainOptions } from './options.js';
 export type { GradientWorkers, WorkerSetup } from './workers.js';
