@@ -33,6 +33,7 @@ describe('ct-hemorrhage CLI', () => {
     [['train', '--bogus'], /Unknown option '--bogus'/],
     [['train', '--out', 'x', '--augment', 'wild'], /--augment must be none, ct or reference/],
     [['train', '--out', 'x', '--threads', '0'], /--threads must be auto or an integer >= 1/],
+    [['train', '--out', 'x', '--bn-statistics', 'precise'], /--bn-statistics must be population or moving; got "precise"/],
     [['evaluate', '--model', 'm'], /--data is required/],
     [['predict', '--model', 'm'], /--image is required/],
     [['predict', '--model', 'no/such/dir', '--image', 'a.png'], /No model at no\/such\/dir/],

@@ -25,6 +25,8 @@ export interface TrainingFlags {
   readonly lrPatience: number;
   /** `youden` chooses the threshold on the validation split; `none` keeps 0.5. */
   readonly selectThreshold: 'youden' | 'none';
+  /** Where batch-normalisation layers take their prediction statistics from (TrainOptions.batchNormStatistics). */
+  readonly bnStatistics: 'population' | 'moving';
 }
 
 /** The value of flag `name` if it is one of `allowed`, else a BAD_INPUT error naming the flag and the choices. */
@@ -47,6 +49,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const classWeight = choiceFlag(values, 'class-weight', ['balanced', 'none'] as const);
   const augmentName = choiceFlag(values, 'augment', ['none', 'ct', 'reference'] as const);
   const selectThreshold = choiceFlag(values, 'select-threshold', ['youden', 'none'] as const);
+  const bnStatistics = choiceFlag(values, 'bn-statistics', ['population', 'moving'] as const);
   const sizeFlag = String(values.size);
   const threadsFlag = String(values.threads);
   return {
@@ -63,6 +66,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
     augment: augmentName === 'none' ? undefined : AUGMENT_PRESETS[augmentName],
     lrPatience: numberFlag(values, 'lr-patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
     selectThreshold,
+    bnStatistics,
     threads: threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1'),
   };
 }
@@ -80,13 +84,20 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: String(recipe.train.patience ?? 0) },
   'lr-patience': { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before the learning rate halves; 0 keeps it constant', default: String(plateau) },
   'select-threshold': { type: 'string', value: 'youden|none', help: 'Choose the decision threshold on the validation split (youden) or keep 0.5', default: 'youden' },
+  'bn-statistics': {
+    type: 'string',
+    value: 'population|moving',
+    help: 'Batch-normalisation statistics for prediction: recomputed over the training images every epoch (population) or moving averages',
+    default: recipe.train.batchNormStatistics ?? 'moving',
+  },
   'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
   augment: { type: 'string', value: 'preset', help: "Training augmentation: none, ct or reference (the Keras project's settings)", default: 'ct' },
 };
 
 /**
  * The {@link TrainOptions} the parsed flags stand for (epochs, batch size, learning rate and its
- * schedule, early stopping, class weights, augmentation, threshold choice); `validation` says
+ * schedule, early stopping, class weights, augmentation, threshold choice, batch-normalisation
+ * statistics); `validation` says
  * whether a validation split exists to stop early and choose the threshold on.
  */
 export function trainOptions(flags: TrainingFlags, validation: boolean): TrainOptions {
@@ -100,5 +111,6 @@ export function trainOptions(flags: TrainingFlags, validation: boolean): TrainOp
     ...(flags.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
     ...(flags.lrPatience > 0 ? { reduceLrOnPlateau: { factor: 0.5, patience: flags.lrPatience } } : {}),
     ...(validation ? { selectThreshold: flags.selectThreshold } : {}),
+    batchNormStatistics: flags.bnStatistics,
   };
 }
