@@ -63,6 +63,18 @@ const ROWS: Row[] = [
     await lib.train(m, images, { epochs: 1, batchSize: 6, validationSplit: 0.25, augment: lib.AUGMENT_PRESETS.ct });
     m.dispose();
   }],
+  ['train (deep CNN, batchNormStatistics: population)', async () => {
+    const m = lib.buildDeepCnn({ inputSize: 16, filters: 4, convBlocks: 2 });
+    await lib.train(m, images, { epochs: 1, batchSize: 6, validationSplit: 0.25, batchNormStatistics: 'population', selectThreshold: 'youden' });
+    m.dispose();
+  }],
+  ['recomputeBatchNorm', () => {
+    const m = lib.buildDeepCnn({ inputSize: 16, filters: 4, convBlocks: 2 });
+    const xs = tf.zeros([3, 16, 16, 1]) as tf.Tensor4D;
+    lib.recomputeBatchNorm(m, xs, 2);
+    xs.dispose();
+    m.dispose();
+  }],
   ['train (fails: wrong shape)', async () => {
     const data = { xs: tf.zeros([2, 9, 9, 1]) as tf.Tensor4D, ys: tf.zeros([2]) };
     await lib.train(model, data).catch(() => undefined);
