@@ -55,11 +55,11 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   return {
     arch,
     size: sizeFlag === 'auto' ? defaultRecipe(arch).inputSize : numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'auto or an integer >= 16'),
-    epochs: numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    epochs: values.epochs === 'auto' ? (defaultRecipe(arch).train.epochs ?? TRAIN_DEFAULTS.epochs) : numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1'),
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
     seed: numberFlag(values, 'seed', Number.isInteger, 'an integer'),
-    patience: numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
+    patience: values.patience === 'auto' ? (defaultRecipe(arch).train.patience ?? 0) : numberFlag(values, 'patience', (n) => Number.isInteger(n) && n >= 0, 'auto or an integer >= 0'),
     phantoms: numberFlag(values, 'phantoms', (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10'),
     classWeight,
     augmentName,
@@ -78,10 +78,15 @@ const plateau = recipe.train.reduceLrOnPlateau?.patience ?? 0;
 export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   arch: { type: 'string', value: 'name', help: `Architecture: ${Object.keys(ARCHITECTURES).join(', ')}`, default: DEFAULT_ARCHITECTURE },
   size: { type: 'string', value: 'px|auto', help: 'Input side in pixels; auto: 128 for simple and larger, 64 for deep', default: 'auto' },
-  epochs: { type: 'string', value: 'n', help: 'Most epochs', default: String(recipe.train.epochs ?? TRAIN_DEFAULTS.epochs) },
+  epochs: { type: 'string', value: 'n|auto', help: 'Most epochs; auto: 60 for deep, 40 for simple and larger', default: 'auto' },
   'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(recipe.train.batchSize ?? TRAIN_DEFAULTS.batchSize) },
   'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(recipe.train.learningRate ?? TRAIN_DEFAULTS.learningRate) },
-  patience: { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before stopping; 0 turns early stopping off', default: String(recipe.train.patience ?? 0) },
+  patience: {
+    type: 'string',
+    value: 'n|auto',
+    help: 'Epochs without val_loss improvement before stopping (best weights restored); 0 turns early stopping off and keeps the last weights; auto: 0 for deep, 10 for simple and larger',
+    default: 'auto',
+  },
   'lr-patience': { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before the learning rate halves; 0 keeps it constant', default: String(plateau) },
   'select-threshold': { type: 'string', value: 'youden|none', help: 'Choose the decision threshold on the validation split (youden) or keep 0.5', default: 'youden' },
   'bn-statistics': {

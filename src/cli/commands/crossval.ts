@@ -100,7 +100,7 @@ export const crossvalCommand: Command = {
           split:
             `${folds}-fold cross-validation, stratified by label and grouped by the data's groups (seed ${seed}). ` +
             (validationSplit > 0
-              ? `Inside each fold, ${validationSplit} of the training images (grouped, stratified) were held out to pick the best epoch (patience ${patience}).`
+              ? `Inside each fold, ${validationSplit} of the training images (grouped, stratified) were held out ${patience > 0 ? `to pick the best epoch (patience ${patience})` : 'for the learning-rate schedule and the threshold; every epoch trained, the last kept'}.`
               : 'No inner validation split: each fold trained for every epoch.'),
           training: {
             epochs,

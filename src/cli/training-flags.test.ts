@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { CtHemorrhageError } from '../errors/index.js';
+import { defaultRecipe } from '../recipe/index.js';
+import { TRAINING_OPTIONS, trainingFlags } from './training-flags.js';
+
+/** The flag values the argument parser gives when none is on the command line, plus `overrides`. */
+function parsed(overrides: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = { phantoms: '400', threads: 'auto', seed: '42' };
+  for (const [name, spec] of Object.entries(TRAINING_OPTIONS)) values[name] = spec.default;
+  return { ...values, ...overrides };
+}
+
+describe('trainingFlags', () => {
+  it('--epochs auto and --patience auto take the chosen architecture\'s recipe', () => {
+    const deep = trainingFlags(parsed({ arch: 'deep' }));
+    expect(deep.epochs).toBe(60);
+    expect(deep.patience).toBe(0);
+    expect(deep.size).toBe(64);
+    for (const arch of ['larger', 'simple'] as const) {
+      const flags = trainingFlags(parsed({ arch }));
+      expect(flags.epochs).toBe(defaultRecipe(arch).train.epochs);
+      expect([flags.epochs, flags.patience, flags.size]).toEqual([40, 10, 128]);
+    }
+  });
+
+  it('numbers given on the command line win over auto', () => {
+    const flags = trainingFlags(parsed({ arch: 'deep', epochs: '7', patience: '3' }));
+    expect([flags.epochs, flags.patience]).toEqual([7, 3]);
+  });
+
+  it.each([
+    ['epochs', '0'],
+    ['epochs', 'many'],
+    ['patience', '-1'],
+  ])('--%s %s is a BAD_INPUT error that names auto as a choice', (name, value) => {
+    let caught: unknown;
+    try {
+      trainingFlags(parsed({ [name]: value }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CtHemorrhageError);
+    expect((caught as CtHemorrhageError).code).toBe('BAD_INPUT');
+    expect((caught as Error).message).toContain(`--${name}`);
+    expect((caught as Error).message).toContain('auto or an integer');
+  });
+});
