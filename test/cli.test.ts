@@ -28,7 +28,7 @@ describe('ct-hemorrhage CLI', () => {
 
   it.each([
     [['train'], /--out is required/],
-    [['train', '--out', 'x', '--epochs', 'many'], /--epochs must be an integer >= 1; got "many"/],
+    [['train', '--out', 'x', '--epochs', 'many'], /--epochs must be auto or an integer >= 1; got "many"/],
     [['train', '--out', 'x', '--arch', 'huge'], /--arch must be one of simple, larger, deep/],
     [['train', '--bogus'], /Unknown option '--bogus'/],
     [['train', '--out', 'x', '--augment', 'wild'], /--augment must be none, ct or reference/],
