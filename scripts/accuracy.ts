@@ -1,7 +1,7 @@
 // Grouped, stratified k-fold cross-validation on ../shared/data/head_ct of the simple CNN, the
 // larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
 // sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
-//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --out docs/results.md]
+//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --select-threshold youden --out docs/results.md]
 //   --square pad|crop: the shortcuts check (grey slices made square before resizing)
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,16 @@ const { values } = parseArgs({
     size: { type: 'string' },
     threads: { type: 'string' },
     monitor: { type: 'string' },
+    'select-threshold': { type: 'string' },
     split: { type: 'string', default: 'grouped' },
     square: { type: 'string' },
     out: { type: 'string', default: 'docs/results.md' },
   },
 });
+function thresholdRule(value: string): 'youden' | 'youden-1se' | 'none' {
+  if (value !== 'youden' && value !== 'youden-1se' && value !== 'none') throw new Error(`--select-threshold must be youden-1se, youden or none; got ${value}`);
+  return value;
+}
 const models = String(values.models).split(',') as ArchitectureName[];
 const seeds = String(values.seeds).split(',').map(Number);
 const folds = Number(values.folds);
@@ -39,6 +44,7 @@ const overrides = {
   ...(values.patience ? { patience: Number(values.patience) } : {}),
   ...(values.size ? { inputSize: Number(values.size) } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
+  ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
 };
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 60000).toFixed(1)} min`;

@@ -11,6 +11,7 @@ export interface RecipeOverrides {
   readonly epochs?: number;
   readonly patience?: number;
   readonly monitor?: MonitorName;
+  readonly selectThreshold?: 'youden' | 'youden-1se' | 'none';
 }
 
 export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}): Recipe {
@@ -23,6 +24,7 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
       // --patience 0: no early stopping, and the last epoch's weights (not the best one's) kept.
       ...(overrides.patience !== undefined ? { patience: overrides.patience, restoreBestWeights: overrides.patience > 0 } : {}),
       ...(overrides.monitor !== undefined ? { monitor: overrides.monitor } : {}),
+      ...(overrides.selectThreshold !== undefined ? { selectThreshold: overrides.selectThreshold } : {}),
     },
   };
 }

@@ -23,6 +23,10 @@ export interface ModelSummary {
   readonly sensitivity: Estimate;
   readonly specificity: Estimate;
   readonly auc: Estimate;
+  /** Accuracy of the same out-of-fold scores at a fixed 0.5, for comparison with the chosen thresholds. */
+  readonly accuracyAtHalf: Estimate;
+  /** Every fold's chosen threshold, over all seeds. */
+  readonly thresholds: number[];
   /** Mean and range of the fold AUCs over all seeds. */
   readonly foldAucs: number[];
   readonly minutesPerRun: number;
@@ -55,11 +59,12 @@ export function summarise(arch: string, recipe: Recipe, runs: readonly SeedRun[]
       specificity: c.tn / (c.tn + c.fp),
       positives: c.tp + c.fn,
       negatives: c.tn + c.fp,
+      accuracyAtHalf: cv.labels.reduce((a, y, i) => a + Number(((cv.scores[i] as number) >= 0.5 ? 1 : 0) === y), 0) / cv.labels.length,
       auc: cv.pooled.rocAuc,
       aucInterval: delongInterval(cv.labels, cv.scores).interval,
     };
   });
-  const proportion = (key: 'accuracy' | 'sensitivity' | 'specificity', n: number): Estimate => {
+  const proportion = (key: 'accuracy' | 'sensitivity' | 'specificity' | 'accuracyAtHalf', n: number): Estimate => {
     const values = per.map((p) => p[key]);
     const m = mean(values);
     return { mean: m, interval: wilsonInterval(Math.round(m * n), n), perSeed: values };
@@ -75,6 +80,7 @@ export function summarise(arch: string, recipe: Recipe, runs: readonly SeedRun[]
     sensitivity: proportion('sensitivity', first.positives),
     specificity: proportion('specificity', first.negatives),
     auc,
+    accuracyAtHalf: proportion('accuracyAtHalf', first.positives + first.negatives),
   };
   const pct = (e: Estimate) => `${(100 * e.mean).toFixed(1)}% (${(100 * e.interval[0]).toFixed(1)}-${(100 * e.interval[1]).toFixed(1)})`;
   const minutesPerRun = mean(runs.map((r) => r.seconds)) / 60;
@@ -82,10 +88,12 @@ export function summarise(arch: string, recipe: Recipe, runs: readonly SeedRun[]
     arch,
     recipe,
     ...s,
+    thresholds: runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.threshold)),
     foldAucs: runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.rocAuc)),
     minutesPerRun,
     line:
       `${arch}: accuracy ${pct(s.accuracy)}, sensitivity ${pct(s.sensitivity)}, specificity ${pct(s.specificity)}, ` +
-      `AUC ${auc.mean.toFixed(3)} (${auc.interval[0].toFixed(3)}-${auc.interval[1].toFixed(3)}); ${runs.length} seed(s), ${minutesPerRun.toFixed(1)} min per run`,
+      `AUC ${auc.mean.toFixed(3)} (${auc.interval[0].toFixed(3)}-${auc.interval[1].toFixed(3)}); at a fixed 0.5 accuracy ${pct(s.accuracyAtHalf)}; ` +
+      `thresholds ${runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.threshold.toFixed(2))).join(' ')}; ${runs.length} seed(s), ${minutesPerRun.toFixed(1)} min per run`,
   };
 }

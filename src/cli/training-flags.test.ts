@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CtHemorrhageError } from '../errors/index.js';
 import { defaultRecipe } from '../recipe/index.js';
-import { TRAINING_OPTIONS, trainingFlags } from './training-flags.js';
+import { TRAINING_OPTIONS, trainingFlags, trainOptions } from './training-flags.js';
 
 /** The flag values the argument parser gives when none is on the command line, plus `overrides`. */
 function parsed(overrides: Record<string, string>): Record<string, unknown> {
@@ -26,6 +26,15 @@ describe('trainingFlags', () => {
   it('numbers given on the command line win over auto', () => {
     const flags = trainingFlags(parsed({ arch: 'deep', epochs: '7', patience: '3' }));
     expect([flags.epochs, flags.patience]).toEqual([7, 3]);
+  });
+
+  it('--select-threshold defaults to the recipe\'s youden-1se and takes youden and none', () => {
+    expect(trainingFlags(parsed({})).selectThreshold).toBe('youden-1se');
+    expect(trainOptions(trainingFlags(parsed({})), true).selectThreshold).toBe(defaultRecipe().train.selectThreshold);
+    expect(trainOptions(trainingFlags(parsed({ 'select-threshold': 'youden' })), true).selectThreshold).toBe('youden');
+    // Without a validation split there is nothing to choose on: the model keeps 0.5.
+    expect(trainOptions(trainingFlags(parsed({})), false).selectThreshold).toBeUndefined();
+    expect(() => trainingFlags(parsed({ 'select-threshold': 'best' }))).toThrow(/--select-threshold must be youden-1se, youden or none/);
   });
 
   it.each([

@@ -23,8 +23,8 @@ export interface TrainingFlags {
   readonly threads: number | undefined;
   /** Epochs without a better validation loss before the learning rate halves; 0 for a constant rate. */
   readonly lrPatience: number;
-  /** `youden` chooses the threshold on the validation split; `none` keeps 0.5. */
-  readonly selectThreshold: 'youden' | 'none';
+  /** `youden` or `youden-1se` chooses the threshold on the validation split; `none` keeps 0.5. */
+  readonly selectThreshold: 'youden' | 'youden-1se' | 'none';
   /** Where batch-normalisation layers take their prediction statistics from (TrainOptions.batchNormStatistics). */
   readonly bnStatistics: 'population' | 'moving';
 }
@@ -48,7 +48,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const arch = choiceFlag(values, 'arch', Object.keys(ARCHITECTURES) as ArchitectureName[], `one of ${Object.keys(ARCHITECTURES).join(', ')}`);
   const classWeight = choiceFlag(values, 'class-weight', ['balanced', 'none'] as const);
   const augmentName = choiceFlag(values, 'augment', ['none', 'ct', 'reference'] as const);
-  const selectThreshold = choiceFlag(values, 'select-threshold', ['youden', 'none'] as const);
+  const selectThreshold = choiceFlag(values, 'select-threshold', ['youden-1se', 'youden', 'none'] as const);
   const bnStatistics = choiceFlag(values, 'bn-statistics', ['population', 'moving'] as const);
   const sizeFlag = String(values.size);
   const threadsFlag = String(values.threads);
@@ -88,7 +88,12 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
     default: 'auto',
   },
   'lr-patience': { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before the learning rate halves; 0 keeps it constant', default: String(plateau) },
-  'select-threshold': { type: 'string', value: 'youden|none', help: 'Choose the decision threshold on the validation split (youden) or keep 0.5', default: 'youden' },
+  'select-threshold': {
+    type: 'string',
+    value: 'youden-1se|youden|none',
+    help: "Decision threshold: chosen on the validation split by Youden's J (youden), or of the cuts within one standard error of it the one nearest 0.5 (youden-1se); none keeps 0.5",
+    default: recipe.train.selectThreshold ?? 'none',
+  },
   'bn-statistics': {
     type: 'string',
     value: 'population|moving',

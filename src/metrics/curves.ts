@@ -35,6 +35,11 @@ export type ThresholdPlacement = 'score' | 'midway';
 export type ThresholdOptions =
   /** Maximise Youden's J = sensitivity + specificity - 1. */
   | { method: 'youden'; placement?: ThresholdPlacement }
+  /**
+   * Youden's J with the one-standard-error rule: of the cuts whose balanced accuracy is within one
+   * standard error of the best cut's, the one nearest `prior` (default 0.5).
+   */
+  | { method: 'youden-1se'; prior?: number; placement?: ThresholdPlacement }
   /** The highest threshold whose sensitivity reaches `target` (a fraction in (0, 1], e.g. 0.95). */
   | { method: 'sensitivity'; target: number; placement?: ThresholdPlacement };
 
@@ -192,6 +197,16 @@ export function averagePrecisionUnchecked(
  * - `{ method: 'youden' }`: the threshold maximising Youden's J = sensitivity + specificity - 1
  *   over the points of {@link rocCurve}. Ties go to the higher threshold (fewer positive
  *   calls); J is compared exactly, in integer counts, so ties are real ties.
+ * - `{ method: 'youden-1se', prior }`: Youden's J with the one-standard-error rule, for small
+ *   validation sets. The best cut's balanced accuracy, (sensitivity + specificity) / 2, has a
+ *   standard error of `0.5 * sqrt(se(1 - se) / positives + sp(1 - sp) / negatives)`; of the cuts
+ *   whose balanced accuracy is at least the best minus that error, the one whose range of
+ *   thresholds lies nearest `prior` (default 0.5, the natural cut of a model trained with
+ *   balanced class weights) wins. The threshold is `prior` itself when it gives that cut's
+ *   calls, else the cut's threshold by `placement`. On 30 images the best cut is often luck; a
+ *   cut that is as good within the noise but nearer the trained cut holds better on new data,
+ *   and a model whose scores really are shifted (no cut near `prior` comes close) still gets
+ *   its shifted threshold.
  * - `{ method: 'sensitivity', target }`: the highest threshold whose sensitivity is at least
  *   `target` (in (0, 1], e.g. 0.95). Sensitivity only falls as the threshold rises, so this is
  *   the point that reaches the target with the best specificity, i.e. the lowest false-positive
@@ -223,6 +238,9 @@ export function averagePrecisionUnchecked(
  * // { threshold: 0.7101 (between 0.8 and 0.6), sensitivity: 0.6667, specificity: 1 }
  * selectThreshold(labels, scores, { method: 'sensitivity', target: 0.95 });
  * // { threshold: 0.35, sensitivity: 1, specificity: 0.3333 }
+ * selectThreshold(labels, scores, { method: 'youden-1se' });
+ * // { threshold: 0.8, sensitivity: 0.6667, specificity: 1 }: no cut nearer 0.5 comes within
+ * // one standard error (0.14) of the best balanced accuracy (0.83)
  * ```
  */
 export function selectThreshold(
@@ -231,11 +249,19 @@ export function selectThreshold(
   options: ThresholdOptions,
 ): OperatingPoint {
   const method = (options as { method?: unknown } | undefined)?.method;
-  if (method !== 'youden' && method !== 'sensitivity') {
+  if (method !== 'youden' && method !== 'youden-1se' && method !== 'sensitivity') {
     throw new CtHemorrhageError(
       'BAD_INPUT',
-      `selectThreshold takes { method: 'youden' } or { method: 'sensitivity', target }; got method ${String(method)}.`,
-      { option: 'method', expected: ['youden', 'sensitivity'], received: method },
+      `selectThreshold takes { method: 'youden' }, { method: 'youden-1se', prior } or { method: 'sensitivity', target }; got method ${String(method)}.`,
+      { option: 'method', expected: ['youden', 'youden-1se', 'sensitivity'], received: method },
+    );
+  }
+  const prior = options.method === 'youden-1se' ? (options.prior ?? 0.5) : 0.5;
+  if (!(typeof prior === 'number' && Number.isFinite(prior))) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `selectThreshold's prior is the threshold to stay near, a finite number such as 0.5; got ${String(prior)}.`,
+      { option: 'prior', expected: 'a finite number', received: prior },
     );
   }
   const placement = options.placement ?? 'score';
@@ -264,20 +290,8 @@ export function selectThreshold(
     );
   }
   const s = sweep(labels, scores, positives);
-  let best = 0;
-  if (method === 'youden') {
-    // J * positives * negatives, an integer: exact comparison, so ties are real ties.
-    let bestJ = Number.NEGATIVE_INFINITY;
-    s.tps.forEach((tp, k) => {
-      const j = tp * negatives - (s.fps[k] as number) * positives;
-      if (j > bestJ) {
-        bestJ = j;
-        best = k;
-      }
-    });
-  } else {
-    best = s.tps.findIndex((tp) => tp / positives >= target);
-  }
+  if (method === 'youden-1se') return oneStandardError(s, prior, placement);
+  const best = method === 'youden' ? youdenIndex(s) : s.tps.findIndex((tp) => tp / positives >= target);
   const upper = s.thresholds[best] as number;
   const lower = s.thresholds[best + 1];
   return {
@@ -285,6 +299,53 @@ export function selectThreshold(
     sensitivity: (s.tps[best] as number) / positives,
     specificity: (negatives - (s.fps[best] as number)) / negatives,
   };
+}
+
+/** The best cut by Youden's J (ties to the higher threshold), as an index into the sweep. */
+function youdenIndex(s: Sweep): number {
+  // J * positives * negatives, an integer: exact comparison, so ties are real ties.
+  let best = 0;
+  let bestJ = Number.NEGATIVE_INFINITY;
+  s.tps.forEach((tp, k) => {
+    const j = tp * s.negatives - (s.fps[k] as number) * s.positives;
+    if (j > bestJ) {
+      bestJ = j;
+      best = k;
+    }
+  });
+  return best;
+}
+
+/** `{ method: 'youden-1se' }` of {@link selectThreshold}. */
+function oneStandardError(s: Sweep, prior: number, placement: ThresholdPlacement): OperatingPoint {
+  const sens = (k: number) => (s.tps[k] as number) / s.positives;
+  const spec = (k: number) => (s.negatives - (s.fps[k] as number)) / s.negatives;
+  const balanced = (k: number) => (sens(k) + spec(k)) / 2;
+  const best = youdenIndex(s);
+  const se = 0.5 * Math.sqrt((sens(best) * (1 - sens(best))) / s.positives + (spec(best) * (1 - spec(best))) / s.negatives);
+  // Rounding must not drop the best cut itself, or cuts as good as it.
+  const floor = balanced(best) - se - 1e-12;
+  let chosen = best;
+  let chosenInside = false;
+  let chosenDistance = Number.POSITIVE_INFINITY;
+  s.thresholds.forEach((upper, k) => {
+    if (balanced(k) < floor) return;
+    // Thresholds in (lower, upper] give this cut's calls on the data.
+    const lower = s.thresholds[k + 1] ?? Number.NEGATIVE_INFINITY;
+    const inside = prior > lower && prior <= upper;
+    const distance = inside ? 0 : prior > upper ? prior - upper : lower - prior;
+    const nearer = distance < chosenDistance || (distance === chosenDistance && inside && !chosenInside);
+    const asNear = distance === chosenDistance && inside === chosenInside;
+    if (nearer || (asNear && balanced(k) > balanced(chosen))) {
+      chosen = k;
+      chosenInside = inside;
+      chosenDistance = distance;
+    }
+  });
+  const upper = s.thresholds[chosen] as number;
+  const lower = s.thresholds[chosen + 1];
+  const placed = placement === 'midway' && lower !== undefined ? midway(upper, lower) : upper;
+  return { threshold: chosenInside ? prior : placed, sensitivity: sens(chosen), specificity: spec(chosen) };
 }
 
 /** A value in (lower, upper]: halfway in log-odds when both are in (0, 1), else arithmetically. */

@@ -92,10 +92,14 @@ export interface TrainOptions {
    * it: `'youden'` maximises sensitivity + specificity, with the threshold placed midway (in
    * log-odds) between the validation scores either side of the chosen cut, not on one of them
    * (see {@link selectThreshold}'s `placement`). Models whose scores shift (batch
-   * normalisation with small batches) need this more than a fixed 0.5. Needs validation data
-   * with both classes. Default `'none'`: the model's threshold stays.
+   * normalisation with small batches) need this more than a fixed 0.5. `'youden-1se'` applies
+   * the one-standard-error rule: of the cuts whose validation balanced accuracy is within one
+   * standard error of Youden's, the one nearest 0.5 (0.5 itself where it gives that cut's
+   * calls), so a small validation split moves the threshold only as far as its evidence
+   * reaches. Needs validation data with both classes. Default `'none'`: the model's threshold
+   * stays.
    */
-  selectThreshold?: 'youden' | 'none';
+  selectThreshold?: 'youden' | 'youden-1se' | 'none';
   /**
    * Statistics batch-normalisation layers use when predicting (validation included):
    * `'moving'`, the moving averages each training batch updates (tfjs and Keras); or

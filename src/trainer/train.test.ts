@@ -168,6 +168,8 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     [{ augment: { rotationRange: -5 } }, 'rotationRange'],
     [{ reduceLrOnPlateau: { factor: 1 } }, 'reduceLrOnPlateau.factor'],
     [{ selectThreshold: 'youden' as const }, 'selectThreshold'],
+    [{ selectThreshold: 'youden-1se' as const }, 'selectThreshold'],
+    [{ selectThreshold: 'best' as unknown as 'youden', validationSplit: 0.34 }, "'youden-1se'"],
   ])('refuses %j with a BAD_INPUT error naming %s', async (options, name) => {
     const model = tiny();
     const before = tf.memory().numTensors;
@@ -216,6 +218,17 @@ describe.each(['cpu', 'wasm'] as const)('train on %s', (backend) => {
     expect(h.threshold).toEqual(midway);
     expect(Array.from(scores).filter((s) => s < midway.threshold).length).toBeGreaterThan(0);
     expect(Array.from(scores)).not.toContain(midway.threshold);
+    model.dispose();
+  });
+
+  it("selectThreshold: 'youden-1se' stores the one-standard-error cut of the validation scores", async () => {
+    const model = tiny();
+    const validationData = generatePhantoms({ count: 12, size: 24, seed: 9 });
+    const h = await train(model, data, { epochs: 2, batchSize: 8, validationData, selectThreshold: 'youden-1se' });
+    const { labels, scores } = await evaluate(model, validationData);
+    const rule = selectThreshold(labels, scores, { method: 'youden-1se', placement: 'midway' });
+    expect(h.threshold).toEqual(rule);
+    expect(getModelInfo(model).preprocessing.threshold).toBe(rule.threshold);
     model.dispose();
   });
 });

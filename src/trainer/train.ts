@@ -282,8 +282,8 @@ export async function train(
   if (options.augment) validateAugmentOptions(options.augment);
   const plateau = resolvePlateau(options.reduceLrOnPlateau);
   const thresholdMethod = options.selectThreshold ?? 'none';
-  if (thresholdMethod !== 'none' && thresholdMethod !== 'youden') {
-    throw new CtHemorrhageError('BAD_INPUT', `Option selectThreshold must be 'youden' or 'none'; got ${String(thresholdMethod)}.`, {
+  if (thresholdMethod !== 'none' && thresholdMethod !== 'youden' && thresholdMethod !== 'youden-1se') {
+    throw new CtHemorrhageError('BAD_INPUT', `Option selectThreshold must be 'youden', 'youden-1se' or 'none'; got ${String(thresholdMethod)}.`, {
       option: 'selectThreshold',
       received: thresholdMethod,
     });
@@ -487,9 +487,9 @@ export async function train(
       restored = true;
     }
     let threshold: OperatingPoint | undefined;
-    if (thresholdMethod === 'youden' && valSet && !stoppedByAbort(options, epochList, epochs)) {
+    if (thresholdMethod !== 'none' && valSet && !stoppedByAbort(options, epochList, epochs)) {
       const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
-      threshold = selectThreshold(valSet.labels, scores, { method: 'youden', placement: 'midway' });
+      threshold = selectThreshold(valSet.labels, scores, { method: thresholdMethod, placement: 'midway' });
       const info = getModelInfo(model);
       setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, threshold: threshold.threshold } });
     }
