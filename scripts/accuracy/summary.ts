@@ -1,6 +1,6 @@
 // Summary of one architecture's cross-validation runs (one per seed) for npm run accuracy.
 import type { CrossValidation } from '../../src/crossval/index.js';
-import { delongInterval, wilsonInterval, type Interval } from '../../src/metrics/index.js';
+import { binaryMetrics, delongInterval, wilsonInterval, type Interval } from '../../src/metrics/index.js';
 import type { Recipe } from './recipe.js';
 
 export interface SeedRun {
@@ -59,7 +59,7 @@ export function summarise(arch: string, recipe: Recipe, runs: readonly SeedRun[]
       specificity: c.tn / (c.tn + c.fp),
       positives: c.tp + c.fn,
       negatives: c.tn + c.fp,
-      accuracyAtHalf: cv.labels.reduce((a, y, i) => a + Number(((cv.scores[i] as number) >= 0.5 ? 1 : 0) === y), 0) / cv.labels.length,
+      accuracyAtHalf: binaryMetrics(cv.labels, cv.scores, 0.5).accuracy,
       auc: cv.pooled.rocAuc,
       aucInterval: delongInterval(cv.labels, cv.scores).interval,
     };
@@ -84,16 +84,17 @@ export function summarise(arch: string, recipe: Recipe, runs: readonly SeedRun[]
   };
   const pct = (e: Estimate) => `${(100 * e.mean).toFixed(1)}% (${(100 * e.interval[0]).toFixed(1)}-${(100 * e.interval[1]).toFixed(1)})`;
   const minutesPerRun = mean(runs.map((r) => r.seconds)) / 60;
+  const thresholds = runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.threshold));
   return {
     arch,
     recipe,
     ...s,
-    thresholds: runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.threshold)),
+    thresholds,
     foldAucs: runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.rocAuc)),
     minutesPerRun,
     line:
       `${arch}: accuracy ${pct(s.accuracy)}, sensitivity ${pct(s.sensitivity)}, specificity ${pct(s.specificity)}, ` +
       `AUC ${auc.mean.toFixed(3)} (${auc.interval[0].toFixed(3)}-${auc.interval[1].toFixed(3)}); at a fixed 0.5 accuracy ${pct(s.accuracyAtHalf)}; ` +
-      `thresholds ${runs.flatMap((r) => r.cv.folds.map((f) => f.metrics.threshold.toFixed(2))).join(' ')}; ${runs.length} seed(s), ${minutesPerRun.toFixed(1)} min per run`,
+      `thresholds ${thresholds.map((t) => t.toFixed(2)).join(' ')}; ${runs.length} seed(s), ${minutesPerRun.toFixed(1)} min per run`,
   };
 }

@@ -290,12 +290,14 @@ export function selectThreshold(
     );
   }
   const s = sweep(labels, scores, positives);
-  if (method === 'youden-1se') return oneStandardError(s, prior, placement);
-  const best = method === 'youden' ? youdenIndex(s) : s.tps.findIndex((tp) => tp / positives >= target);
+  const { cut: best, atPrior } =
+    method === 'youden-1se'
+      ? oneStandardError(s, prior)
+      : { cut: method === 'youden' ? youdenIndex(s) : s.tps.findIndex((tp) => tp / positives >= target), atPrior: false };
   const upper = s.thresholds[best] as number;
   const lower = s.thresholds[best + 1];
   return {
-    threshold: placement === 'midway' && lower !== undefined ? midway(upper, lower) : upper,
+    threshold: atPrior ? prior : placement === 'midway' && lower !== undefined ? midway(upper, lower) : upper,
     sensitivity: (s.tps[best] as number) / positives,
     specificity: (negatives - (s.fps[best] as number)) / negatives,
   };
@@ -316,8 +318,11 @@ function youdenIndex(s: Sweep): number {
   return best;
 }
 
-/** `{ method: 'youden-1se' }` of {@link selectThreshold}. */
-function oneStandardError(s: Sweep, prior: number, placement: ThresholdPlacement): OperatingPoint {
+/**
+ * `{ method: 'youden-1se' }` of {@link selectThreshold}: the sweep index of the chosen cut, and
+ * whether `prior` itself gives its calls.
+ */
+function oneStandardError(s: Sweep, prior: number): { cut: number; atPrior: boolean } {
   const sens = (k: number) => (s.tps[k] as number) / s.positives;
   const spec = (k: number) => (s.negatives - (s.fps[k] as number)) / s.negatives;
   const balanced = (k: number) => (sens(k) + spec(k)) / 2;
@@ -342,10 +347,7 @@ function oneStandardError(s: Sweep, prior: number, placement: ThresholdPlacement
       chosenDistance = distance;
     }
   });
-  const upper = s.thresholds[chosen] as number;
-  const lower = s.thresholds[chosen + 1];
-  const placed = placement === 'midway' && lower !== undefined ? midway(upper, lower) : upper;
-  return { threshold: chosenInside ? prior : placed, sensitivity: sens(chosen), specificity: spec(chosen) };
+  return { cut: chosen, atPrior: chosenInside };
 }
 
 /** A value in (lower, upper]: halfway in log-odds when both are in (0, 1), else arithmetically. */
