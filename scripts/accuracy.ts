@@ -1,8 +1,9 @@
 // Grouped, stratified k-fold cross-validation on ../shared/data/head_ct of the simple CNN, the
 // larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
 // sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
-//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --select-threshold youden --out docs/results.md]
+//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --select-threshold youden --swa-epochs 0 --out docs/results.md]
 //   --square pad|crop: the shortcuts check (grey slices made square before resizing)
+//   --scores <csv>: also write every out-of-fold score with its fold and threshold
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import type { MonitorName } from '../src/trainer/index.js';
 import { summarise, type SeedRun } from './accuracy/summary.js';
 import { writeResults } from './accuracy/results.js';
 import { squareSamples, type SquareMode } from './accuracy/pad.js';
+import { scoreRows, writeScores } from './accuracy/scores.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,9 +29,11 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     monitor: { type: 'string' },
     'select-threshold': { type: 'string' },
+    'swa-epochs': { type: 'string' },
     split: { type: 'string', default: 'grouped' },
     square: { type: 'string' },
     out: { type: 'string', default: 'docs/results.md' },
+    scores: { type: 'string' },
   },
 });
 function thresholdRule(value: string): 'youden' | 'youden-1se' | 'none' {
@@ -45,6 +49,7 @@ const overrides = {
   ...(values.size ? { inputSize: Number(values.size) } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
   ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
+  ...(values['swa-epochs'] ? { swaEpochs: Number(values['swa-epochs']) } : {}),
 };
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 60000).toFixed(1)} min`;
@@ -63,6 +68,7 @@ console.log(`data: ${samples.length} slices, ${new Set(samples.map((s) => s.grou
 const random = values.split === 'random';
 if (!random && values.split !== 'grouped') throw new Error(`--split must be grouped or random; got ${values.split}`);
 const runs = new Map<ArchitectureName, SeedRun[]>();
+const scoreLines: string[] = [];
 try {
   for (const arch of models) {
     const r = recipe(arch, overrides);
@@ -85,11 +91,16 @@ try {
         onFold: (f) =>
           console.log(
             `${arch} seed ${seed} fold ${f.fold + 1}/${folds}: AUC ${f.metrics.rocAuc.toFixed(3)}, accuracy ${(100 * f.metrics.accuracy).toFixed(1)}% ` +
-              `at ${f.metrics.threshold.toFixed(3)}; ${f.history.epoch.length} epochs, best ${f.history.bestEpoch + 1} (${elapsed()})`,
+              `at ${f.metrics.threshold.toFixed(3)}; ${f.history.epoch.length} epochs, best ${f.history.bestEpoch + 1}` +
+              `${f.history.averagedEpochs > 0 ? `, last ${f.history.averagedEpochs} averaged (val AUC ${f.history.averaged?.val_auc?.toFixed(3)}, last epoch ${f.history.history.val_auc?.at(-1)?.toFixed(3)})` : ''} (${elapsed()})`,
           ),
       });
       const run: SeedRun = { seed, cv, seconds: (performance.now() - modelStart) / 1000 };
       (runs.get(arch) ?? runs.set(arch, []).get(arch))?.push(run);
+      if (values.scores) {
+        scoreLines.push(...scoreRows(arch, seed, cv));
+        await writeScores(values.scores, scoreLines);
+      }
     }
   }
 } finally {

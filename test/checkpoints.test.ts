@@ -98,6 +98,41 @@ describe('resumable training (cpu)', () => {
     resumed.dispose();
   });
 
+  it('with swaEpochs, resumed inside the averaging window, it averages to the same weights', async () => {
+    const swa: TrainOptions = { ...options, restoreBestWeights: false, swaEpochs: 3 };
+    const whole = model();
+    const hWhole = await train(whole, data, swa);
+    const averagedReference = weightsOf(whole);
+    whole.dispose();
+    expect(hWhole.averagedEpochs).toBe(3);
+    const dir = join(root, 'swa');
+    const controller = new AbortController();
+    let epochNow = 0;
+    const first = model();
+    await train(first, data, {
+      ...swa,
+      signal: controller.signal,
+      checkpoint: { save: (c) => saveCheckpoint(dir, first, c) },
+      callbacks: {
+        onEpochBegin: (epoch) => void (epochNow = epoch),
+        onBatchEnd: (batch) => void (epochNow === 2 && batch === 0 ? controller.abort() : undefined),
+      },
+    });
+    first.dispose();
+    const saved = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'));
+    expect(saved.state).toMatchObject({ epoch: 2, batchesDone: 1, averagedEpochs: 1 }); // epochs 1-3 (from 0) are averaged: epoch 1 is in the sums
+    const { model: resumed, checkpoint } = await loadCheckpoint(dir);
+    const h = await train(resumed, data, { ...swa, resumeFrom: checkpoint });
+    expect(h.averagedEpochs).toBe(3);
+    expect(weightsOf(resumed)).toEqual(averagedReference);
+    // Without its sums, a checkpoint from inside the window cannot give the same average.
+    const { averageSums: _sums, ...withoutSums } = checkpoint;
+    await expect(train(resumed, data, { ...swa, resumeFrom: withoutSums })).rejects.toThrow(/holds the weight sums of 0 epochs, but this run .* would have averaged 1/);
+    await expect(train(resumed, data, { ...swa, epochs: 5, resumeFrom: checkpoint })).rejects.toThrow(/would have averaged 0 by epoch 3/);
+    disposeCheckpoint(checkpoint);
+    resumed.dispose();
+  });
+
   it('refuses to resume with other settings, and a damaged checkpoint', async () => {
     const dir = join(root, 'mismatch');
     const first = model();

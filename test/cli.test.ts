@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ describe('ct-hemorrhage CLI', () => {
     [['train', '--out', 'x', '--augment', 'wild'], /--augment must be none, ct or reference/],
     [['train', '--out', 'x', '--threads', '0'], /--threads must be auto or an integer >= 1/],
     [['train', '--out', 'x', '--bn-statistics', 'precise'], /--bn-statistics must be population or moving; got "precise"/],
+    [['train', '--out', 'x', '--epochs', '3', '--swa-epochs', '5'], /--swa-epochs must be an integer from 0 to --epochs \(3\); got "5"/],
     [['evaluate', '--model', 'm'], /--data is required/],
     [['predict', '--model', 'm'], /--image is required/],
     [['predict', '--model', 'no/such/dir', '--image', 'a.png'], /No model at no\/such\/dir/],
@@ -51,6 +52,19 @@ describe('ct-hemorrhage CLI', () => {
     expect(trained.code).toBe(0);
     expect(trained.stderr).toContain('backend: wasm (ct-hemorrhage wasm training path, relaxed-simd kernels, 1 thread)');
   });
+
+  it('--swa-epochs averages the last epochs, says so and puts it in the model card', async () => {
+    const out = join(root, 'swa-model');
+    const trained = await cli(
+      'train', '--out', out, '--arch', 'simple', '--size', '24', '--epochs', '3', '--swa-epochs', '2', '--phantoms', '16',
+      '--batch-size', '8', '--validation-split', '0.25', '--backend', 'cpu', '--augment', 'none',
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/averaged the weights of the last 2 epochs \(val_loss=\d\.\d{4} val_acc=\d\.\d{4} val_auc=\d\.\d{4}; last epoch alone: val_auc \d\.\d{4}\)/);
+    const card = await readFile(join(out, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('mean of the weights of the last 2 epochs (batch norm recomputed)');
+    expect(card).toContain("chosen on the validation split (Youden's J with the one-standard-error rule)");
+  }, 120_000);
 
   it('trains on generated data, then evaluates and predicts with the saved model', async () => {
     const out = join(root, 'model');

@@ -12,19 +12,24 @@ export interface RecipeOverrides {
   readonly patience?: number;
   readonly monitor?: MonitorName;
   readonly selectThreshold?: 'youden' | 'youden-1se' | 'none';
+  readonly swaEpochs?: number;
 }
 
 export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}): Recipe {
   const base = defaultRecipe(arch);
+  const epochs = overrides.epochs ?? base.train.epochs ?? 1;
+  // --swa-epochs 0: the last (or best) epoch's weights, not an average; never more than epochs.
+  const swaEpochs = Math.min(overrides.swaEpochs ?? base.train.swaEpochs ?? 0, epochs);
   return {
     inputSize: overrides.inputSize ?? base.inputSize,
     train: {
       ...base.train,
-      ...(overrides.epochs !== undefined ? { epochs: overrides.epochs } : {}),
+      epochs,
       // --patience 0: no early stopping, and the last epoch's weights (not the best one's) kept.
       ...(overrides.patience !== undefined ? { patience: overrides.patience, restoreBestWeights: overrides.patience > 0 } : {}),
       ...(overrides.monitor !== undefined ? { monitor: overrides.monitor } : {}),
       ...(overrides.selectThreshold !== undefined ? { selectThreshold: overrides.selectThreshold } : {}),
+      swaEpochs,
     },
   };
 }

@@ -37,6 +37,14 @@ describe('trainingFlags', () => {
     expect(() => trainingFlags(parsed({ 'select-threshold': 'best' }))).toThrow(/--select-threshold must be youden-1se, youden or none/);
   });
 
+  it('--swa-epochs defaults to the recipe\'s (off), and takes 0 to --epochs', () => {
+    expect(trainingFlags(parsed({})).swaEpochs).toBe(defaultRecipe().train.swaEpochs ?? 0);
+    expect(trainOptions(trainingFlags(parsed({})), true).swaEpochs).toBeUndefined();
+    expect(trainOptions(trainingFlags(parsed({ arch: 'deep', 'swa-epochs': '10' })), true).swaEpochs).toBe(10);
+    expect(trainOptions(trainingFlags(parsed({ arch: 'simple', epochs: '4', 'swa-epochs': '4' })), true).swaEpochs).toBe(4);
+    expect(() => trainingFlags(parsed({ epochs: '4', 'swa-epochs': '5' }))).toThrow(/--swa-epochs must be an integer from 0 to --epochs \(4\)/);
+  });
+
   it.each([
     ['epochs', '0'],
     ['epochs', 'many'],

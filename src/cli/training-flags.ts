@@ -27,7 +27,16 @@ export interface TrainingFlags {
   readonly selectThreshold: 'youden' | 'youden-1se' | 'none';
   /** Where batch-normalisation layers take their prediction statistics from (TrainOptions.batchNormStatistics). */
   readonly bnStatistics: 'population' | 'moving';
+  /** Last epochs whose weights are averaged into the final model (TrainOptions.swaEpochs); 0 for none. */
+  readonly swaEpochs: number;
 }
+
+/** How the model card names each `--select-threshold` rule. */
+export const THRESHOLD_RULES: Readonly<Record<TrainingFlags['selectThreshold'], string>> = {
+  'youden-1se': "Youden's J with the one-standard-error rule",
+  youden: "Youden's J",
+  none: 'none',
+};
 
 /** The value of flag `name` if it is one of `allowed`, else a BAD_INPUT error naming the flag and the choices. */
 function choiceFlag<T extends string>(
@@ -52,10 +61,13 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const bnStatistics = choiceFlag(values, 'bn-statistics', ['population', 'moving'] as const);
   const sizeFlag = String(values.size);
   const threadsFlag = String(values.threads);
+  const epochs =
+    values.epochs === 'auto' ? (defaultRecipe(arch).train.epochs ?? TRAIN_DEFAULTS.epochs) : numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1');
+  const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {
     arch,
     size: sizeFlag === 'auto' ? defaultRecipe(arch).inputSize : numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'auto or an integer >= 16'),
-    epochs: values.epochs === 'auto' ? (defaultRecipe(arch).train.epochs ?? TRAIN_DEFAULTS.epochs) : numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1'),
+    epochs,
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
     seed: numberFlag(values, 'seed', Number.isInteger, 'an integer'),
@@ -67,6 +79,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
     lrPatience: numberFlag(values, 'lr-patience', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
     selectThreshold,
     bnStatistics,
+    swaEpochs,
     threads: threadsFlag === 'auto' ? undefined : numberFlag(values, 'threads', (t) => Number.isInteger(t) && t >= 1, 'auto or an integer >= 1'),
   };
 }
@@ -100,6 +113,12 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
     help: 'Batch-normalisation statistics for prediction: recomputed over the training images every epoch (population) or moving averages',
     default: recipe.train.batchNormStatistics ?? 'moving',
   },
+  'swa-epochs': {
+    type: 'string',
+    value: 'n',
+    help: 'Average the weights of the last n epochs into the final model (stochastic weight averaging; batch norm recomputed; it replaces early stopping\'s best weights when training reaches the window); 0 keeps the last or best epoch',
+    default: String(recipe.train.swaEpochs ?? 0),
+  },
   'class-weight': { type: 'string', value: 'mode', help: 'balanced or none', default: 'balanced' },
   augment: { type: 'string', value: 'preset', help: "Training augmentation: none, ct or reference (the Keras project's settings)", default: 'ct' },
 };
@@ -107,7 +126,7 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
 /**
  * The {@link TrainOptions} the parsed flags stand for (epochs, batch size, learning rate and its
  * schedule, early stopping, class weights, augmentation, threshold choice, batch-normalisation
- * statistics); `validation` says
+ * statistics, weight averaging); `validation` says
  * whether a validation split exists to stop early and choose the threshold on.
  */
 export function trainOptions(flags: TrainingFlags, validation: boolean): TrainOptions {
@@ -122,5 +141,6 @@ export function trainOptions(flags: TrainingFlags, validation: boolean): TrainOp
     ...(flags.lrPatience > 0 ? { reduceLrOnPlateau: { factor: 0.5, patience: flags.lrPatience } } : {}),
     ...(validation ? { selectThreshold: flags.selectThreshold } : {}),
     batchNormStatistics: flags.bnStatistics,
+    ...(flags.swaEpochs > 0 ? { swaEpochs: flags.swaEpochs } : {}),
   };
 }

@@ -34,6 +34,7 @@ const history = (shift: number, withVal = true) => ({
   bestEpoch: 2,
   stoppedEarly: false,
   restoredBestWeights: false,
+    averagedEpochs: 0,
   monitor: 'val_loss' as const,
   trainCount: 30,
   validationCount: 10,

@@ -41,6 +41,8 @@ export interface TrainingState {
   /** With `reduceLrOnPlateau`: the learning rate and the epochs waited towards its next cut. */
   readonly learningRate?: number;
   readonly lrWait?: number;
+  /** With `swaEpochs`: epochs summed into `averageSums` so far. */
+  readonly averagedEpochs?: number;
 }
 
 /**
@@ -55,12 +57,15 @@ export interface TrainingCheckpoint {
   readonly optimizer: NamedTensor[];
   /** Weights of the best epoch so far, when best weights are kept for restoring. */
   readonly bestWeights?: tf.Tensor[];
+  /** With `swaEpochs`: sums of the trainable weights over the averaged epochs so far. */
+  readonly averageSums?: tf.Tensor[];
 }
 
 /** Disposes the tensors of a checkpoint (not the model). */
 export function disposeCheckpoint(checkpoint: TrainingCheckpoint): void {
   tf.dispose(checkpoint.optimizer.map((n) => n.tensor));
   tf.dispose(checkpoint.bestWeights);
+  tf.dispose(checkpoint.averageSums);
 }
 
 /**
@@ -101,7 +106,7 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Name
 /** Throws BAD_INPUT unless `state` was taken by a run with the same settings as this one. */
 export function checkResumable(
   state: TrainingState,
-  run: Omit<TrainingState, 'format' | 'epoch' | 'batchesDone' | 'lossSum' | 'correctSum' | 'epochs' | 'history' | 'bestValue' | 'bestEpoch' | 'wait' | 'learningRate' | 'lrWait'>,
+  run: Omit<TrainingState, 'format' | 'epoch' | 'batchesDone' | 'lossSum' | 'correctSum' | 'epochs' | 'history' | 'bestValue' | 'bestEpoch' | 'wait' | 'learningRate' | 'lrWait' | 'averagedEpochs'>,
 ): void {
   if (state?.format !== CHECKPOINT_FORMAT) {
     throw new CtHemorrhageError(

@@ -110,6 +110,19 @@ export interface TrainOptions {
    * Default `'moving'`.
    */
   batchNormStatistics?: 'moving' | 'population';
+  /**
+   * Stochastic weight averaging (Izmailov et al., 2018): the model ends with the mean of its
+   * trainable weights at the end of each of the last `swaEpochs` of `epochs` (those that ran,
+   * if early stopping ends training inside that window), instead of the last epoch's. Its
+   * batch-normalisation statistics are then recomputed over the training images (whatever
+   * `batchNormStatistics` says: the moving averages belong to other weights), its validation
+   * metrics are in the history's `averaged`, and `selectThreshold` chooses on its scores. An
+   * average of nearby solutions is often steadier on unseen images than any one of them. With
+   * early stopping, the average takes the place of the best epoch's weights when training
+   * reached the window, and the best weights are restored as usual when it stopped before.
+   * Not applied when `signal` stops training. Default `0`: off.
+   */
+  swaEpochs?: number;
   /** Hooks called during training. */
   callbacks?: TrainCallbacks;
   /**
@@ -174,6 +187,10 @@ export interface TrainHistory {
   /** Samples trained on and validated on. */
   readonly trainCount: number;
   readonly validationCount: number;
+  /** Epochs whose weights `swaEpochs` averaged into the final model; `0` without averaging. */
+  readonly averagedEpochs: number;
+  /** With averaged weights and validation data: `val_loss`, `val_acc` (at 0.5) and `val_auc` of the averaged model. */
+  readonly averaged?: Logs;
   /** The threshold `selectThreshold` chose on the validation data, with its sensitivity and specificity there. */
   readonly threshold?: OperatingPoint;
 }

@@ -17,6 +17,7 @@ import { binaryMetrics, selectThreshold, type OperatingPoint } from '../metrics/
 import { validateAugmentOptions } from '../augment/index.js';
 import { createRng, mixSeed, shuffled } from '../random/index.js';
 import { hasBatchNorm, recomputeBatchNorm } from './batch-norm.js';
+import { WeightAverage } from './averaging.js';
 import { dropoutMasks, dropoutSites, type DropoutSite } from './dropout.js';
 import { shardGradients, type ShardRequest, type ShardResult } from './shard.js';
 import {
@@ -242,6 +243,32 @@ function improved(monitor: MonitorName, value: number, best: number, minDelta: n
 }
 
 /**
+ * The running weight average of a run with `swaEpochs`, resumed from the checkpoint's sums
+ * when there is one. Refuses a checkpoint whose sums do not hold exactly the epochs of this
+ * run's window finished so far (taken without swaEpochs, or with other epochs or swaEpochs).
+ */
+function startAverage(
+  variables: readonly tf.Variable[],
+  swaEpochs: number,
+  epochs: number,
+  resumeFrom: TrainingCheckpoint | undefined,
+): WeightAverage {
+  if (resumeFrom === undefined) return WeightAverage.start(variables);
+  const sums = resumeFrom.averageSums;
+  const held = sums !== undefined && sums.length === variables.length ? (resumeFrom.state.averagedEpochs ?? 0) : 0;
+  const expected = Math.max(0, resumeFrom.state.epoch - (epochs - swaEpochs));
+  if (held !== expected) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `The checkpoint holds the weight sums of ${held} epochs, but this run (epochs ${epochs}, swaEpochs ${swaEpochs}) ` +
+        `would have averaged ${expected} by epoch ${resumeFrom.state.epoch + 1}. Resume with the epochs and swaEpochs of the interrupted run, or start afresh.`,
+      { option: 'swaEpochs', expected, received: held },
+    );
+  }
+  return held > 0 && sums ? WeightAverage.start(variables, { sums, epochs: held }) : WeightAverage.start(variables);
+}
+
+/**
  * Trains `model` on labelled data, in the shape of tfjs `model.fit`: epochs, batch size,
  * learning rate, validation data or a grouped stratified validation split, class weights,
  * early stopping with best-weights restore, and callbacks. Images are preprocessed once, as
@@ -295,6 +322,8 @@ export async function train(
       received: batchNormStatistics,
     });
   }
+  const swaEpochs = options.swaEpochs ?? 0;
+  checkNumber('swaEpochs', swaEpochs, Number.isInteger(swaEpochs) && swaEpochs >= 0 && swaEpochs <= epochs, `an integer from 0 to epochs (${epochs})`);
   const checkpointEvery = options.checkpoint?.everyEpochs ?? 1;
   checkNumber('checkpoint.everyEpochs', checkpointEvery, Number.isInteger(checkpointEvery) && checkpointEvery >= 1, 'an integer >= 1');
 
@@ -346,6 +375,7 @@ export async function train(
     const settings = { seed, batchSize, shuffle, trainCount: n, validationCount: valSet?.labels.length ?? 0, monitor };
     const resume = options.resumeFrom?.state;
     if (resume) checkResumable(resume, settings);
+    const average = swaEpochs > 0 ? startAverage(variables, swaEpochs, epochs, options.resumeFrom) : undefined;
     const history: Record<string, number[]> = structuredClone(resume?.history ?? {});
     const epochList: number[] = [...(resume?.epochs ?? [])];
     let bestValue = resume?.bestValue ?? Number.NaN;
@@ -378,14 +408,17 @@ export async function train(
           bestEpoch,
           wait,
           ...(lr ? { learningRate: lr.get(), lrWait } : {}),
+          ...(average ? { averagedEpochs: average.count } : {}),
         },
         optimizer: await optimizerState(optimizer),
         ...(restoreBest && best ? { bestWeights: best } : {}),
+        ...(average ? { averageSums: average.toTensors(variables) } : {}),
       };
       try {
         await options.checkpoint.save(checkpoint);
       } finally {
         tf.dispose(checkpoint.optimizer.map((o) => o.tensor));
+        tf.dispose(checkpoint.averageSums);
       }
     };
     await callbacks.onTrainBegin?.();
@@ -454,6 +487,7 @@ export async function train(
       }
       epochList.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+      if (average && epoch >= epochs - swaEpochs) average.add(variables);
 
       const value = logs[monitor] as number;
       if (bestEpoch < 0 || improved(monitor, value, bestValue, minDelta)) {
@@ -481,10 +515,21 @@ export async function train(
       }
       if (epoch < epochs - 1 && (epoch + 1) % checkpointEvery === 0) await saveCheckpoint(epoch + 1, 0, 0, 0);
     }
+    // An average of the window's epochs, when training reached it, takes the best epoch's place.
+    const averagedEpochs = average && !stoppedByAbort(options, epochList, epochs) ? average.count : 0;
     let restored = false;
-    if (restoreBest && best && bestEpoch !== epochList[epochList.length - 1]) {
+    if (averagedEpochs === 0 && restoreBest && best && bestEpoch !== epochList[epochList.length - 1]) {
       model.setWeights(best);
       restored = true;
+    }
+    let averaged: Logs | undefined;
+    if (average && averagedEpochs > 0) {
+      average.apply(variables);
+      if (hasBatchNorm(model)) recomputeBatchNorm(model, trainSet.xs, batchSize);
+      if (valSet) {
+        const m = binaryMetrics(valSet.labels, await predictScores(model, valSet.xs, Math.max(batchSize, 32)), 0.5);
+        averaged = { val_loss: m.loss, val_acc: m.accuracy, val_auc: m.rocAuc };
+      }
     }
     let threshold: OperatingPoint | undefined;
     if (thresholdMethod !== 'none' && valSet && !stoppedByAbort(options, epochList, epochs)) {
@@ -502,6 +547,8 @@ export async function train(
       bestEpoch,
       stoppedEarly,
       restoredBestWeights: restored,
+      averagedEpochs,
+      ...(averaged ? { averaged } : {}),
       trainCount: n,
       validationCount: valSet?.labels.length ?? 0,
       ...(threshold ? { threshold } : {}),

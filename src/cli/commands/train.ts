@@ -15,7 +15,7 @@ import { numberFlag, requiredFlag, type Command } from '../args.js';
 import { BACKEND_OPTION, useBackend } from '../backend.js';
 import { DATA_OPTIONS, loadTrainingData, modelWindows, WINDOWS_OPTION } from '../data.js';
 import { formatLogs, formatMetrics } from '../format.js';
-import { TRAINING_OPTIONS, trainingFlags, trainOptions } from '../training-flags.js';
+import { THRESHOLD_RULES, TRAINING_OPTIONS, trainingFlags, trainOptions } from '../training-flags.js';
 import { consoleOutput } from '../output.js';
 
 /** Size of the embedded phantom data set used when `--data` is not given. */
@@ -110,6 +110,13 @@ export const trainCommand: Command = {
         return 130;
       }
       if (history.restoredBestWeights) io.err(`restored the weights of epoch ${history.bestEpoch + 1} (best ${history.monitor})`);
+      if (history.averagedEpochs > 0) {
+        const a = history.averaged;
+        io.err(
+          `averaged the weights of the last ${history.averagedEpochs} epochs` +
+            (a ? ` (${formatLogs(a)}; last epoch alone: val_auc ${history.history.val_auc?.at(-1)?.toFixed(4)})` : ''),
+        );
+      }
       if (history.threshold) {
         const t = history.threshold;
         io.err(`threshold ${t.threshold.toFixed(3)} chosen on the validation split (sensitivity ${t.sensitivity.toFixed(2)}, specificity ${t.specificity.toFixed(2)} there)`);
@@ -144,9 +151,10 @@ export const trainCommand: Command = {
           optimizer: 'Adam',
           'learning-rate schedule': lrPatience > 0 ? `halved after ${lrPatience} epochs without a better val_loss` : 'constant',
           patience,
+          'weight averaging': history.averagedEpochs > 0 ? `mean of the weights of the last ${history.averagedEpochs} epochs (batch norm recomputed)` : 'none',
           'class weight': classWeight,
           augment: augmentName,
-          threshold: history.threshold ? `${history.threshold.threshold.toFixed(3)}, chosen on the validation split (Youden)` : 'fixed',
+          threshold: history.threshold ? `${history.threshold.threshold.toFixed(3)}, chosen on the validation split (${THRESHOLD_RULES[flags.selectThreshold]})` : 'fixed',
           seed,
           backend: backend.name,
         },

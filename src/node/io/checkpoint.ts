@@ -18,6 +18,7 @@ interface CheckpointJson {
   readonly state: TrainingState;
   readonly optimizer: tf.io.WeightsManifestEntry[];
   readonly bestWeights?: tf.io.WeightsManifestEntry[];
+  readonly averageSums?: tf.io.WeightsManifestEntry[];
   readonly sha256: string;
 }
 
@@ -42,14 +43,16 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, checkp
     }),
   );
   const optimizer = await tf.io.encodeWeights(checkpoint.optimizer.map((o) => ({ name: o.name, tensor: o.tensor })));
-  const best = checkpoint.bestWeights
-    ? await tf.io.encodeWeights(checkpoint.bestWeights.map((tensor, i) => ({ name: `best/${i}`, tensor })))
-    : undefined;
-  const bytes = new Uint8Array(tf.io.concatenateArrayBuffers([optimizer.data, ...(best ? [best.data] : [])]));
+  const encodeList = async (tensors: tf.Tensor[] | undefined, prefix: string) =>
+    tensors ? await tf.io.encodeWeights(tensors.map((tensor, i) => ({ name: `${prefix}/${i}`, tensor }))) : undefined;
+  const best = await encodeList(checkpoint.bestWeights, 'best');
+  const sums = await encodeList(checkpoint.averageSums, 'average');
+  const bytes = new Uint8Array(tf.io.concatenateArrayBuffers([optimizer.data, ...(best ? [best.data] : []), ...(sums ? [sums.data] : [])]));
   const json: CheckpointJson = {
     state: checkpoint.state,
     optimizer: optimizer.specs,
     ...(best ? { bestWeights: best.specs } : {}),
+    ...(sums ? { averageSums: sums.specs } : {}),
     sha256: sha256(bytes),
   };
   await writeFolderAtomically(dir, { ...files, [TENSORS_BIN]: bytes, [CHECKPOINT_JSON]: JSON.stringify(json, null, 1) });
@@ -97,7 +100,7 @@ export async function loadCheckpoint(dir: string): Promise<{ model: tfl.LayersMo
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let named: tf.NamedTensorMap;
   try {
-    named = tf.io.decodeWeights(buffer, [...json.optimizer, ...(json.bestWeights ?? [])]);
+    named = tf.io.decodeWeights(buffer, [...json.optimizer, ...(json.bestWeights ?? []), ...(json.averageSums ?? [])]);
   } catch (error) {
     throw damaged(dir, `${TENSORS_BIN} does not hold the tensors ${CHECKPOINT_JSON} describes`, error);
   }
@@ -105,6 +108,7 @@ export async function loadCheckpoint(dir: string): Promise<{ model: tfl.LayersMo
     state: json.state,
     optimizer: json.optimizer.map((spec) => ({ name: spec.name, tensor: named[spec.name] as tf.Tensor })),
     ...(json.bestWeights ? { bestWeights: json.bestWeights.map((spec) => named[spec.name] as tf.Tensor) } : {}),
+    ...(json.averageSums ? { averageSums: json.averageSums.map((spec) => named[spec.name] as tf.Tensor) } : {}),
   };
   try {
     return { model: await loadModel(dir), checkpoint };

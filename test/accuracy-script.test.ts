@@ -1,0 +1,48 @@
+// The pieces of npm run accuracy that decide what it measures and writes (no training here).
+import { describe, expect, it } from 'vitest';
+import { recipe } from '../scripts/accuracy/recipe.js';
+import { SCORES_HEADER, scoreRows } from '../scripts/accuracy/scores.js';
+import { defaultRecipe } from '../src/recipe/index.js';
+import { binaryMetrics } from '../src/metrics/index.js';
+import type { CrossValidation } from '../src/crossval/index.js';
+
+describe('npm run accuracy recipe overrides', () => {
+  it('without overrides measures the default recipe', () => {
+    for (const arch of ['simple', 'larger', 'deep'] as const) {
+      const r = recipe(arch);
+      expect(r.inputSize).toBe(defaultRecipe(arch).inputSize);
+      expect(r.train).toEqual({ ...defaultRecipe(arch).train, swaEpochs: defaultRecipe(arch).train.swaEpochs ?? 0 });
+    }
+  });
+
+  it('--patience restores the best epoch, --swa-epochs averages and never exceeds --epochs', () => {
+    expect(recipe('deep', { patience: 5, swaEpochs: 10 }).train).toMatchObject({ patience: 5, restoreBestWeights: true, swaEpochs: 10 });
+    expect(recipe('deep', { patience: 0 }).train).toMatchObject({ restoreBestWeights: false, swaEpochs: 0 });
+    expect(recipe('deep', { epochs: 4, swaEpochs: 10 }).train).toMatchObject({ epochs: 4, swaEpochs: 4 });
+    expect(recipe('larger', { swaEpochs: 5 }).train.swaEpochs).toBe(5);
+  });
+});
+
+describe('npm run accuracy --scores', () => {
+  it('writes one row per image with its fold and that fold\'s threshold, quoting ids that need it', () => {
+    const labels = Float32Array.from([0, 1, 1]);
+    const scores = Float32Array.from([0.1, 0.8, 0.4]);
+    const cv = {
+      ids: ['a', 'b,2', 'c'],
+      groups: ['g1', undefined, 'g"3'],
+      labels,
+      scores,
+      fold: Int32Array.from([0, 1, 0]),
+      folds: [
+        { metrics: binaryMetrics([0, 1], [0.1, 0.4], 0.3) },
+        { metrics: binaryMetrics([1], [0.8], 0.5) },
+      ],
+    } as unknown as CrossValidation;
+    expect(SCORES_HEADER.split(',')).toHaveLength(8);
+    expect(scoreRows('deep', 2, cv)).toEqual([
+      'deep,2,a,g1,0,1,0.100000,0.300000',
+      'deep,2,"b,2",,1,2,0.800000,0.500000',
+      'deep,2,c,"g""3",1,1,0.400000,0.300000',
+    ]);
+  });
+});
