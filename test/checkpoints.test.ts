@@ -40,6 +40,18 @@ const options: TrainOptions = {
   seed: 11,
 };
 const weightsOf = (m: ReturnType<typeof model>) => m.getWeights().map((w) => Array.from(w.dataSync()));
+/** Options that abort training after batch `batch` of epoch `epoch` (from 0). */
+function abortAt(epoch: number, batch: number): Pick<TrainOptions, 'signal' | 'callbacks'> {
+  const controller = new AbortController();
+  let epochNow = 0;
+  return {
+    signal: controller.signal,
+    callbacks: {
+      onEpochBegin: (e) => void (epochNow = e),
+      onBatchEnd: (b) => void (epochNow === epoch && b === batch ? controller.abort() : undefined),
+    },
+  };
+}
 
 describe('resumable training (cpu)', () => {
   let reference: number[][];
@@ -54,18 +66,12 @@ describe('resumable training (cpu)', () => {
 
   it('stopped mid-epoch by a signal, saved to disk and resumed, reaches the same weights as an uninterrupted run', async () => {
     const dir = join(root, 'mid-epoch');
-    const controller = new AbortController();
-    let epochNow = 0;
     const first = model();
     const before = tf.memory().numTensors;
     const h1 = await train(first, data, {
       ...options,
-      signal: controller.signal,
+      ...abortAt(1, 1),
       checkpoint: { save: (c) => saveCheckpoint(dir, first, c) },
-      callbacks: {
-        onEpochBegin: (epoch) => void (epochNow = epoch),
-        onBatchEnd: (batch) => void (epochNow === 1 && batch === 1 ? controller.abort() : undefined),
-      },
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(h1.stoppedEarly).toBe(true);
@@ -106,18 +112,8 @@ describe('resumable training (cpu)', () => {
     whole.dispose();
     expect(hWhole.averagedEpochs).toBe(3);
     const dir = join(root, 'swa');
-    const controller = new AbortController();
-    let epochNow = 0;
     const first = model();
-    await train(first, data, {
-      ...swa,
-      signal: controller.signal,
-      checkpoint: { save: (c) => saveCheckpoint(dir, first, c) },
-      callbacks: {
-        onEpochBegin: (epoch) => void (epochNow = epoch),
-        onBatchEnd: (batch) => void (epochNow === 2 && batch === 0 ? controller.abort() : undefined),
-      },
-    });
+    await train(first, data, { ...swa, ...abortAt(2, 0), checkpoint: { save: (c) => saveCheckpoint(dir, first, c) } });
     first.dispose();
     const saved = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'));
     expect(saved.state).toMatchObject({ epoch: 2, batchesDone: 1, averagedEpochs: 1 }); // epochs 1-3 (from 0) are averaged: epoch 1 is in the sums

@@ -2,7 +2,7 @@
 // for experiments (each override is printed in docs/results.md).
 import type { ArchitectureName } from '../../src/models/index.js';
 import { defaultRecipe, type TrainingRecipe } from '../../src/recipe/index.js';
-import type { MonitorName } from '../../src/trainer/index.js';
+import { TRAIN_DEFAULTS, type MonitorName } from '../../src/trainer/index.js';
 
 export type Recipe = TrainingRecipe;
 
@@ -17,7 +17,7 @@ export interface RecipeOverrides {
 
 export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}): Recipe {
   const base = defaultRecipe(arch);
-  const epochs = overrides.epochs ?? base.train.epochs ?? 1;
+  const epochs = overrides.epochs ?? base.train.epochs ?? TRAIN_DEFAULTS.epochs;
   // --swa-epochs 0: the last (or best) epoch's weights, not an average; never more than epochs.
   const swaEpochs = Math.min(overrides.swaEpochs ?? base.train.swaEpochs ?? 0, epochs);
   return {

@@ -523,17 +523,19 @@ export async function train(
       restored = true;
     }
     let averaged: Logs | undefined;
+    let averagedScores: Float32Array | undefined; // the threshold is chosen on these too
     if (average && averagedEpochs > 0) {
       average.apply(variables);
       if (hasBatchNorm(model)) recomputeBatchNorm(model, trainSet.xs, batchSize);
       if (valSet) {
-        const m = binaryMetrics(valSet.labels, await predictScores(model, valSet.xs, Math.max(batchSize, 32)), 0.5);
+        averagedScores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
+        const m = binaryMetrics(valSet.labels, averagedScores, 0.5);
         averaged = { val_loss: m.loss, val_acc: m.accuracy, val_auc: m.rocAuc };
       }
     }
     let threshold: OperatingPoint | undefined;
     if (thresholdMethod !== 'none' && valSet && !stoppedByAbort(options, epochList, epochs)) {
-      const scores = await predictScores(model, valSet.xs, Math.max(batchSize, 32));
+      const scores = averagedScores ?? (await predictScores(model, valSet.xs, Math.max(batchSize, 32)));
       threshold = selectThreshold(valSet.labels, scores, { method: thresholdMethod, placement: 'midway' });
       const info = getModelInfo(model);
       setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, threshold: threshold.threshold } });
