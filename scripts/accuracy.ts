@@ -1,9 +1,10 @@
 // Grouped, stratified k-fold cross-validation on ../shared/data/head_ct of the simple CNN, the
 // larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
 // sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
-//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --select-threshold youden --swa-epochs 0 --out docs/results.md]
+//   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --conv-blocks 5 --select-threshold youden --swa-epochs 0 --out docs/results.md]
 //   --square pad|crop: the shortcuts check (grey slices made square before resizing)
 //   --scores <csv>: also write every out-of-fold score with its fold and threshold
+//   --merge: keep the rows of the models not run from the existing --out file (rerun one model)
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     epochs: { type: 'string' },
     patience: { type: 'string' },
     size: { type: 'string' },
+    'conv-blocks': { type: 'string' },
     threads: { type: 'string' },
     monitor: { type: 'string' },
     'select-threshold': { type: 'string' },
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     square: { type: 'string' },
     out: { type: 'string', default: 'docs/results.md' },
     scores: { type: 'string' },
+    merge: { type: 'boolean', default: false },
   },
 });
 function thresholdRule(value: string): 'youden' | 'youden-1se' | 'none' {
@@ -47,6 +50,7 @@ const overrides = {
   ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
   ...(values.patience ? { patience: Number(values.patience) } : {}),
   ...(values.size ? { inputSize: Number(values.size) } : {}),
+  ...(values['conv-blocks'] ? { convBlocks: Number(values['conv-blocks']) } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
   ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
   ...(values['swa-epochs'] ? { swaEpochs: Number(values['swa-epochs']) } : {}),
@@ -74,7 +78,7 @@ try {
     const r = recipe(arch, overrides);
     for (const seed of seeds) {
       const modelStart = performance.now();
-      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, seed }), samples, {
+      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, convBlocks: r.convBlocks, seed }), samples, {
         folds,
         seed,
         ...(random ? { groups: samples.map((s) => s.id) } : {}),
@@ -119,5 +123,5 @@ await writeResults(String(values.out), summaries, {
   images: samples.length,
   split: random ? 'random' : 'grouped',
   ...(square ? { square } : {}),
-});
+}, values.merge === true);
 console.log(`wrote ${values.out}`);

@@ -19,6 +19,7 @@ export {
   CNN_DEFAULTS,
   DEEP_CNN_DEFAULTS,
   LARGER_CNN_DENSE_UNITS,
+  maxConvBlocks,
   SIMPLE_CNN_DENSE_UNITS,
 } from './models/index.js';
 export type { ArchitectureName, CnnOptions } from './models/index.js';

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../scripts/accuracy/recipe.js';
 import { SCORES_HEADER, scoreRows } from '../scripts/accuracy/scores.js';
+import { keptRows, TABLE_HEADER } from '../scripts/accuracy/results.js';
 import { defaultRecipe } from '../src/recipe/index.js';
 import { binaryMetrics } from '../src/metrics/index.js';
 import type { CrossValidation } from '../src/crossval/index.js';
@@ -11,6 +12,7 @@ describe('npm run accuracy recipe overrides', () => {
     for (const arch of ['simple', 'larger', 'deep'] as const) {
       const r = recipe(arch);
       expect(r.inputSize).toBe(defaultRecipe(arch).inputSize);
+      expect(r.convBlocks).toBe(defaultRecipe(arch).convBlocks);
       expect(r.train).toEqual({ ...defaultRecipe(arch).train, swaEpochs: defaultRecipe(arch).train.swaEpochs ?? 0 });
     }
   });
@@ -20,6 +22,28 @@ describe('npm run accuracy recipe overrides', () => {
     expect(recipe('deep', { patience: 0 }).train).toMatchObject({ restoreBestWeights: false, swaEpochs: 0 });
     expect(recipe('deep', { epochs: 4, swaEpochs: 10 }).train).toMatchObject({ epochs: 4, swaEpochs: 4 });
     expect(recipe('larger', { swaEpochs: 5 }).train.swaEpochs).toBe(5);
+  });
+
+  it('--size keeps the recipe\'s convolution blocks where the input takes them, --conv-blocks sets them', () => {
+    expect(recipe('larger', { inputSize: 64 }).convBlocks).toBe(4);
+    expect(recipe('larger', { inputSize: 256 }).convBlocks).toBe(defaultRecipe('larger').convBlocks);
+    expect(recipe('deep', { inputSize: 128 }).convBlocks).toBe(4);
+    expect(recipe('simple', { convBlocks: 3 }).convBlocks).toBe(3);
+  });
+});
+
+describe('npm run accuracy --merge', () => {
+  const row = (model: string) => `| ${model} | 64², 4 blocks | 1, 2 | 86.9% (80.8%-91.3%) | x | x | 0.924 (0.880-0.967) | 0.85-1.00 | 37.4 |`;
+  const file = (rows: string[], header = TABLE_HEADER) => ['# Results', '', 'text', '', header, '|---|', ...rows, '', '## More', '| deep | not a row |'].join('\n');
+
+  it('keeps the rows of the models not rerun, as written', () => {
+    expect(keptRows(file([row('simple'), row('larger'), row('deep')]), ['simple', 'larger'])).toEqual([row('deep')]);
+    expect(keptRows(file([row('simple'), row('deep')]), ['simple', 'larger', 'deep'])).toEqual([]);
+  });
+
+  it('keeps nothing from a file without the table, or with other columns', () => {
+    expect(keptRows('', ['simple'])).toEqual([]);
+    expect(keptRows(file([row('deep')], '| model | input | accuracy (95% CI) |'), ['simple'])).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The recipe npm run accuracy measures: the library's default recipe, with optional overrides
 // for experiments (each override is printed in docs/results.md).
-import type { ArchitectureName } from '../../src/models/index.js';
+import { maxConvBlocks, type ArchitectureName } from '../../src/models/index.js';
 import { defaultRecipe, type TrainingRecipe } from '../../src/recipe/index.js';
 import { TRAIN_DEFAULTS, type MonitorName } from '../../src/trainer/index.js';
 
@@ -8,6 +8,7 @@ export type Recipe = TrainingRecipe;
 
 export interface RecipeOverrides {
   readonly inputSize?: number;
+  readonly convBlocks?: number;
   readonly epochs?: number;
   readonly patience?: number;
   readonly monitor?: MonitorName;
@@ -20,8 +21,11 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
   const epochs = overrides.epochs ?? base.train.epochs ?? TRAIN_DEFAULTS.epochs;
   // --swa-epochs 0: the last (or best) epoch's weights, not an average; never more than epochs.
   const swaEpochs = Math.min(overrides.swaEpochs ?? base.train.swaEpochs ?? 0, epochs);
+  const inputSize = overrides.inputSize ?? base.inputSize;
   return {
-    inputSize: overrides.inputSize ?? base.inputSize,
+    inputSize,
+    // --size alone keeps the recipe's blocks where the input takes them, else the most it takes.
+    convBlocks: overrides.convBlocks ?? Math.min(base.convBlocks, maxConvBlocks(arch, inputSize)),
     train: {
       ...base.train,
       epochs,

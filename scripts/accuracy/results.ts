@@ -1,5 +1,5 @@
 // Writes docs/results.md for npm run accuracy.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ModelSummary } from './summary.js';
 
@@ -13,6 +13,29 @@ export interface RunFacts {
   readonly split: 'grouped' | 'random';
   /** Shortcuts check: slices made grey and square (padded or cropped) before resizing. */
   readonly square?: 'pad' | 'crop';
+  /** Table rows of other models kept from the file this run replaces (`--merge`), as written there. */
+  readonly keptRows?: readonly string[];
+}
+
+/** The header of the measured table; `--merge` keeps rows only from a table with this header. */
+export const TABLE_HEADER = '| model | input | seeds | accuracy (95% CI) | sensitivity | specificity | ROC AUC (95% CI) | fold AUCs | min per CV run |';
+
+/**
+ * The rows of `previous` (an earlier results file) for models other than `models`: what
+ * `--merge` keeps, so one model can be rerun without rerunning the others. Rows of a table
+ * with other columns are not kept (their numbers would land under the wrong headings).
+ */
+export function keptRows(previous: string, models: readonly string[]): string[] {
+  const lines = previous.split('\n');
+  const start = lines.indexOf(TABLE_HEADER);
+  if (start < 0) return [];
+  const rows: string[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('| ')) break;
+    const model = line.slice(2, line.indexOf(' |', 2));
+    if (!models.includes(model)) rows.push(line);
+  }
+  return rows;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -22,11 +45,13 @@ const range = (i: readonly [number, number], f: (x: number) => string) => `${f(i
 export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFacts, text: string): string {
   const rows = summaries.map(
     (s) =>
-      `| ${s.arch} | ${s.recipe.inputSize}² | ${pct(s.accuracy.mean)} (${range(s.accuracy.interval, pct)}) | ` +
+      `| ${s.arch} | ${s.recipe.inputSize}², ${s.recipe.convBlocks} blocks | ${facts.seeds.join(', ')} | ${pct(s.accuracy.mean)} (${range(s.accuracy.interval, pct)}) | ` +
       `${pct(s.sensitivity.mean)} (${range(s.sensitivity.interval, pct)}) | ${pct(s.specificity.mean)} (${range(s.specificity.interval, pct)}) | ` +
       `${s.auc.mean.toFixed(3)} (${range(s.auc.interval, (x) => x.toFixed(3))}) | ` +
       `${Math.min(...s.foldAucs).toFixed(2)}-${Math.max(...s.foldAucs).toFixed(2)} | ${s.minutesPerRun.toFixed(1)} |`,
   );
+  const kept = facts.keptRows ?? [];
+  const keptModels = kept.map((row) => row.slice(2, row.indexOf(' |', 2)));
   return [
     '# Results on real data: grouped cross-validation of the head CT slices',
     '',
@@ -36,19 +61,26 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
       `\`../shared/data/head_ct\`${facts.split === 'grouped' ? ' (groups from \`groups.csv\`)' : ''}, seeds ${facts.seeds.join(', ')}; ` +
       `backend ${facts.backend}; run time ${(facts.seconds / 60).toFixed(0)} min.` +
       (facts.square === 'pad' ? ' Shortcuts check: every slice made one grey channel and padded with black to a square before resizing.' : '') +
-      (facts.square === 'crop' ? ' Shortcuts check: every slice made one grey channel and cropped to its centre square before resizing.' : ''),
+      (facts.square === 'crop' ? ' Shortcuts check: every slice made one grey channel and cropped to its centre square before resizing.' : '') +
+      (kept.length > 0
+        ? ` The row${kept.length > 1 ? 's' : ''} of ${keptModels.join(', ')} ${kept.length > 1 ? 'are' : 'is'} kept from an earlier run (\`--merge\`; same data, folds and recipe, the seeds in the row).`
+        : ''),
     '',
-    '| model | input | accuracy (95% CI) | sensitivity | specificity | ROC AUC (95% CI) | fold AUCs | min per CV run |',
-    '|---|---|---|---|---|---|---|---|',
+    TABLE_HEADER,
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    ...kept,
     '',
     text,
     '',
   ].join('\n');
 }
 
-export async function writeResults(path: string, summaries: readonly ModelSummary[], facts: RunFacts): Promise<void> {
+/** Writes the results file; with `merge`, keeps the rows of the models this run did not measure from the file at `path`. */
+export async function writeResults(path: string, summaries: readonly ModelSummary[], facts: RunFacts, merge = false): Promise<void> {
   const { RESULTS_TEXT, SHORTCUTS_TEXT } = await import('./text.js');
+  const previous = merge ? await readFile(path, 'utf8').catch(() => '') : '';
+  const withKept = merge ? { ...facts, keptRows: keptRows(previous, summaries.map((s) => s.arch)) } : facts;
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, resultsMarkdown(summaries, facts, facts.square ? SHORTCUTS_TEXT : RESULTS_TEXT));
+  await writeFile(path, resultsMarkdown(summaries, withKept, facts.square ? SHORTCUTS_TEXT : RESULTS_TEXT));
 }

@@ -45,6 +45,16 @@ describe('trainingFlags', () => {
     expect(() => trainingFlags(parsed({ epochs: '4', 'swa-epochs': '5' }))).toThrow(/--swa-epochs must be an integer from 0 to --epochs \(4\)/);
   });
 
+  it('--conv-blocks auto takes the recipe\'s blocks, at most what --size takes', () => {
+    expect(trainingFlags(parsed({ arch: 'larger' })).convBlocks).toBe(5);
+    expect(trainingFlags(parsed({ arch: 'simple' })).convBlocks).toBe(defaultRecipe('simple').convBlocks);
+    expect(trainingFlags(parsed({ arch: 'deep' })).convBlocks).toBe(4);
+    expect(trainingFlags(parsed({ arch: 'larger', size: '64' })).convBlocks).toBe(4);
+    expect(trainingFlags(parsed({ arch: 'larger', 'conv-blocks': '3' })).convBlocks).toBe(3);
+    expect(() => trainingFlags(parsed({ arch: 'larger', 'conv-blocks': '6' }))).toThrow(/--conv-blocks must be auto or an integer from 1 to 5 \(the most a 128-pixel --size takes\)/);
+    expect(() => trainingFlags(parsed({ arch: 'larger', 'conv-blocks': '0' }))).toThrow(CtHemorrhageError);
+  });
+
   it.each([
     ['epochs', '0'],
     ['epochs', 'many'],

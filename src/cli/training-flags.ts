@@ -1,6 +1,6 @@
 import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
-import { ARCHITECTURES, type ArchitectureName } from '../models/index.js';
+import { ARCHITECTURES, maxConvBlocks, type ArchitectureName } from '../models/index.js';
 import { numberFlag, type OptionSpec } from './args.js';
 import { DEFAULT_ARCHITECTURE, defaultRecipe } from '../recipe/index.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
@@ -9,6 +9,8 @@ import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
 export interface TrainingFlags {
   readonly arch: ArchitectureName;
   readonly size: number;
+  /** Convolution blocks of the model (`--conv-blocks`; auto: the recipe's, at most what `size` takes). */
+  readonly convBlocks: number;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -63,10 +65,17 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const threadsFlag = String(values.threads);
   const epochs =
     values.epochs === 'auto' ? (defaultRecipe(arch).train.epochs ?? TRAIN_DEFAULTS.epochs) : numberFlag(values, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'auto or an integer >= 1');
+  const size = sizeFlag === 'auto' ? defaultRecipe(arch).inputSize : numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'auto or an integer >= 16');
+  const most = maxConvBlocks(arch, size);
+  const convBlocks =
+    values['conv-blocks'] === 'auto'
+      ? Math.min(defaultRecipe(arch).convBlocks, most)
+      : numberFlag(values, 'conv-blocks', (n) => Number.isInteger(n) && n >= 1 && n <= most, `auto or an integer from 1 to ${most} (the most a ${size}-pixel --size takes)`);
   const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {
     arch,
-    size: sizeFlag === 'auto' ? defaultRecipe(arch).inputSize : numberFlag(values, 'size', (n) => Number.isInteger(n) && n >= 16, 'auto or an integer >= 16'),
+    size,
+    convBlocks,
     epochs,
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
@@ -91,6 +100,12 @@ const plateau = recipe.train.reduceLrOnPlateau?.patience ?? 0;
 export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   arch: { type: 'string', value: 'name', help: `Architecture: ${Object.keys(ARCHITECTURES).join(', ')}`, default: DEFAULT_ARCHITECTURE },
   size: { type: 'string', value: 'px|auto', help: 'Input side in pixels; auto: 128 for simple and larger, 64 for deep', default: 'auto' },
+  'conv-blocks': {
+    type: 'string',
+    value: 'n|auto',
+    help: 'Convolution blocks of the model; auto: 5 for simple and larger (fewer where --size is too small for 5), 4 for deep',
+    default: 'auto',
+  },
   epochs: { type: 'string', value: 'n|auto', help: 'Most epochs; auto: 60 for deep, 40 for simple and larger', default: 'auto' },
   'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(recipe.train.batchSize ?? TRAIN_DEFAULTS.batchSize) },
   'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(recipe.train.learningRate ?? TRAIN_DEFAULTS.learningRate) },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu, useWasm } from '../../test/helpers.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { getModelInfo } from '../metadata/index.js';
-import { buildLargerCnn, buildModel, buildSimpleCnn } from './index.js';
+import { buildLargerCnn, buildModel, buildSimpleCnn, countConvBlocks, maxConvBlocks } from './index.js';
 
 afterAll(useCpu);
 
@@ -52,6 +52,18 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
     // 8*9+8 + 3*(8*8*9+8) + 8*5+5 + 5+1
     expect(m.countParams()).toBe(80 + 3 * 584 + 45 + 6);
     m.dispose();
+  });
+
+  it('maxConvBlocks is the most blocks buildModel takes for an input side; one more is refused', () => {
+    expect([maxConvBlocks('larger', 128), maxConvBlocks('simple', 64), maxConvBlocks('deep', 64), maxConvBlocks('deep', 1)]).toEqual([5, 4, 6, 0]);
+    for (const [arch, side] of [['larger', 128], ['simple', 30], ['deep', 16]] as const) {
+      const most = maxConvBlocks(arch, side);
+      const m = buildModel(arch, { inputSize: side, convBlocks: most, filters: 2, compile: false });
+      expect(countConvBlocks(m)).toBe(most);
+      expect(m.outputs[0]?.shape).toEqual([null, 1]);
+      m.dispose();
+      expect(() => buildModel(arch, { inputSize: side, convBlocks: most + 1, filters: 2 })).toThrow(/too small for/);
+    }
   });
 
   it('the same seed builds the same weights; another seed other weights', () => {

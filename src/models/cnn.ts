@@ -30,6 +30,17 @@ function finalSide(side: number, blocks: number, padding: 'valid' | 'same'): num
   return s;
 }
 
+/**
+ * The most blocks of 3x3 convolutions and a 2x2 pooling an input side of `side` pixels takes
+ * (`valid` convolutions lose 2 pixels a block, `same` ones none), i.e. the largest `convBlocks`
+ * that leaves a feature map of at least 1x1.
+ */
+export function mostConvBlocks(side: number, padding: 'valid' | 'same'): number {
+  let blocks = 0;
+  while (finalSide(side, blocks + 1, padding) >= 1) blocks++;
+  return blocks;
+}
+
 export function resolveSettings(options: CnnOptions, denseUnits: number, padding: 'valid' | 'same' = 'valid'): CnnSettings {
   const size = options.inputSize ?? CNN_DEFAULTS.inputSize;
   const [h, w] = typeof size === 'number' ? [size, size] : size;

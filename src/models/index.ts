@@ -1,5 +1,5 @@
 export { buildLargerCnn, buildSimpleCnn } from './cnn.js';
-export { ARCHITECTURES, buildModel } from './registry.js';
+export { ARCHITECTURES, buildModel, countConvBlocks, maxConvBlocks } from './registry.js';
 export type { ArchitectureName } from './registry.js';
 export { CNN_DEFAULTS, LARGER_CNN_DENSE_UNITS, SIMPLE_CNN_DENSE_UNITS } from './options.js';
 export type { CnnOptions } from './options.js';

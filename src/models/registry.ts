@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
-import { buildLargerCnn, buildSimpleCnn } from './cnn.js';
+import { buildLargerCnn, buildSimpleCnn, mostConvBlocks } from './cnn.js';
 import { buildDeepCnn } from './deep.js';
 import type { CnnOptions } from './options.js';
 
@@ -36,4 +36,24 @@ export function buildModel(name: ArchitectureName, options: CnnOptions = {}): tf
     );
   }
   return build(options);
+}
+
+/**
+ * The most convolution blocks architecture `name` can stack on a square input of `side`
+ * pixels: the seed CNNs' unpadded convolutions lose 2 pixels a block, the deep CNN's padded
+ * ones none. `buildModel(name, { inputSize: side, convBlocks })` accepts any count up to it.
+ *
+ * @example
+ * ```ts
+ * maxConvBlocks('larger', 128); // 5
+ * maxConvBlocks('deep', 64); // 6
+ * ```
+ */
+export function maxConvBlocks(name: ArchitectureName, side: number): number {
+  return mostConvBlocks(side, name === 'deep' ? 'same' : 'valid');
+}
+
+/** Convolution blocks of a model the library built (one 2x2 max-pooling closes each block). */
+export function countConvBlocks(model: tfl.LayersModel): number {
+  return model.layers.filter((l) => l.getClassName() === 'MaxPooling2D').length;
 }

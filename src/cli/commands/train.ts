@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LabeledImage } from '../../data/index.js';
 import { evaluate } from '../../evaluator/index.js';
 import { getModelInfo } from '../../metadata/index.js';
-import { buildModel, CNN_DEFAULTS } from '../../models/index.js';
+import { buildModel, CNN_DEFAULTS, countConvBlocks } from '../../models/index.js';
 import { loadCheckpoint, saveCheckpoint, saveModel } from '../../node/io/index.js';
 import { disposeCheckpoint, type TrainingCheckpoint } from '../../trainer/index.js';
 import { onInterrupt } from '../interrupt.js';
@@ -60,13 +60,13 @@ export const trainCommand: Command = {
       const s = resumeFrom.state;
       io.err(`resuming from ${checkpointDir}: epoch ${s.epoch + 1}, ${s.batchesDone} batches of it done`);
     } else {
-      model = buildModel(arch, { inputSize: size, seed, ...(windows ? { windows } : {}) });
+      model = buildModel(arch, { inputSize: size, convBlocks: flags.convBlocks, seed, ...(windows ? { windows } : {}) });
     }
     const interrupt = onInterrupt(io);
     const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
     try {
       const channels = windows ? `${windows.length} (windows ${windows.map((w) => (typeof w === 'string' ? w : `${w.level}/${w.width}`)).join(', ')})` : '1';
-      io.err(`model: ${model.name}, input ${size}x${size}x${channels}, ${model.countParams()} parameters`);
+      io.err(`model: ${model.name}, input ${size}x${size}x${channels}, ${countConvBlocks(model)} convolution blocks, ${model.countParams()} parameters`);
       const split = stratifiedGroupSplit(
         data.map((s) => s.label),
         validationSplit,
@@ -145,6 +145,7 @@ export const trainCommand: Command = {
         metrics: result,
         metricsOn: `the validation split (${valSet.length} images, groups held out)`,
         training: {
+          'convolution blocks': countConvBlocks(model),
           epochs,
           'batch size': batchSize,
           'learning rate': learningRate,
