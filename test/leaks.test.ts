@@ -145,7 +145,7 @@ const ROWS: Row[] = [
 
 /** Exports that never make a tensor: plain numbers, strings, bytes and files. */
 const NO_TENSORS = new Set([
-  'CtHemorrhageError', 'isCtHemorrhageError', 'affineMatrix', 'applyWindow', 'windowStack', 'windowBounds',
+  'CtHemorrhageError', 'maxConvBlocks', 'isCtHemorrhageError', 'affineMatrix', 'applyWindow', 'windowStack', 'windowBounds',
   'parseWindowSpec', 'resolveWindow', 'toGray', 'isHuImage', 'isPng', 'isDicom', 'decodeImage', 'decodeSlice',
   'readHuPng', 'readDicom', 'writeDicom', 'dicomUid', 'validateAugmentOptions', 'stratifiedGroupSplit',
   'stratifiedGroupKFold', 'averagePrecision', 'binaryCrossEntropy', 'binaryMetrics', 'bootstrapAucInterval',
