@@ -1,7 +1,7 @@
 // The recipe npm run accuracy measures: the library's default recipe, with optional overrides
 // for experiments (each override is printed in docs/results.md).
-import { maxConvBlocks, type ArchitectureName } from '../../src/models/index.js';
-import { defaultRecipe, type TrainingRecipe } from '../../src/recipe/index.js';
+import type { ArchitectureName } from '../../src/models/index.js';
+import { defaultRecipe, recipeConvBlocks, type TrainingRecipe } from '../../src/recipe/index.js';
 import { TRAIN_DEFAULTS, type MonitorName } from '../../src/trainer/index.js';
 
 export type Recipe = TrainingRecipe;
@@ -25,7 +25,7 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
   return {
     inputSize,
     // --size alone keeps the recipe's blocks where the input takes them, else the most it takes.
-    convBlocks: overrides.convBlocks ?? Math.min(base.convBlocks, maxConvBlocks(arch, inputSize)),
+    convBlocks: overrides.convBlocks ?? recipeConvBlocks(arch, inputSize),
     train: {
       ...base.train,
       epochs,

@@ -32,10 +32,14 @@ export function keptRows(previous: string, models: readonly string[]): string[] 
   const rows: string[] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('| ')) break;
-    const model = line.slice(2, line.indexOf(' |', 2));
-    if (!models.includes(model)) rows.push(line);
+    if (!models.includes(rowModel(line))) rows.push(line);
   }
   return rows;
+}
+
+/** The model named in the first cell of a table row. */
+function rowModel(row: string): string {
+  return row.slice(2, row.indexOf(' |', 2));
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -51,7 +55,7 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
       `${Math.min(...s.foldAucs).toFixed(2)}-${Math.max(...s.foldAucs).toFixed(2)} | ${s.minutesPerRun.toFixed(1)} |`,
   );
   const kept = facts.keptRows ?? [];
-  const keptModels = kept.map((row) => row.slice(2, row.indexOf(' |', 2)));
+  const keptModels = kept.map(rowModel);
   return [
     '# Results on real data: grouped cross-validation of the head CT slices',
     '',
@@ -79,8 +83,9 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
 /** Writes the results file; with `merge`, keeps the rows of the models this run did not measure from the file at `path`. */
 export async function writeResults(path: string, summaries: readonly ModelSummary[], facts: RunFacts, merge = false): Promise<void> {
   const { RESULTS_TEXT, SHORTCUTS_TEXT } = await import('./text.js');
-  const previous = merge ? await readFile(path, 'utf8').catch(() => '') : '';
-  const withKept = merge ? { ...facts, keptRows: keptRows(previous, summaries.map((s) => s.arch)) } : facts;
+  const withKept = merge
+    ? { ...facts, keptRows: keptRows(await readFile(path, 'utf8').catch(() => ''), summaries.map((s) => s.arch)) }
+    : facts;
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, resultsMarkdown(summaries, withKept, facts.square ? SHORTCUTS_TEXT : RESULTS_TEXT));
 }

@@ -2,7 +2,7 @@ import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { ARCHITECTURES, maxConvBlocks, type ArchitectureName } from '../models/index.js';
 import { numberFlag, type OptionSpec } from './args.js';
-import { DEFAULT_ARCHITECTURE, defaultRecipe } from '../recipe/index.js';
+import { DEFAULT_ARCHITECTURE, defaultRecipe, recipeConvBlocks } from '../recipe/index.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
 
 /** The training flags `train` and `crossval` share, parsed and checked. */
@@ -69,7 +69,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
   const most = maxConvBlocks(arch, size);
   const convBlocks =
     values['conv-blocks'] === 'auto'
-      ? Math.min(defaultRecipe(arch).convBlocks, most)
+      ? recipeConvBlocks(arch, size)
       : numberFlag(values, 'conv-blocks', (n) => Number.isInteger(n) && n >= 1 && n <= most, `auto or an integer from 1 to ${most} (the most a ${size}-pixel --size takes)`);
   const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {

@@ -1,2 +1,2 @@
-export { DEFAULT_ARCHITECTURE, defaultRecipe } from './recipe.js';
+export { DEFAULT_ARCHITECTURE, defaultRecipe, recipeConvBlocks } from './recipe.js';
 export type { TrainingRecipe } from './recipe.js';

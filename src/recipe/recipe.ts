@@ -1,5 +1,5 @@
 import { AUGMENT_PRESETS } from '../augment/index.js';
-import type { ArchitectureName } from '../models/index.js';
+import { maxConvBlocks, type ArchitectureName } from '../models/index.js';
 import type { TrainOptions } from '../trainer/index.js';
 
 /**
@@ -72,4 +72,13 @@ export function defaultRecipe(arch: ArchitectureName = DEFAULT_ARCHITECTURE): Tr
       batchNormStatistics: 'population',
     },
   };
+}
+
+/**
+ * The recipe's convolution blocks for `arch` on a square input of `inputSize` pixels: its
+ * `convBlocks`, or the most the input takes where that is fewer (what `--conv-blocks auto` and
+ * `npm run accuracy -- --size` use).
+ */
+export function recipeConvBlocks(arch: ArchitectureName, inputSize: number): number {
+  return Math.min(defaultRecipe(arch).convBlocks, maxConvBlocks(arch, inputSize));
 }

@@ -66,7 +66,8 @@ export const trainCommand: Command = {
     const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
     try {
       const channels = windows ? `${windows.length} (windows ${windows.map((w) => (typeof w === 'string' ? w : `${w.level}/${w.width}`)).join(', ')})` : '1';
-      io.err(`model: ${model.name}, input ${size}x${size}x${channels}, ${countConvBlocks(model)} convolution blocks, ${model.countParams()} parameters`);
+      const convBlocks = countConvBlocks(model);
+      io.err(`model: ${model.name}, input ${size}x${size}x${channels}, ${convBlocks} convolution blocks, ${model.countParams()} parameters`);
       const split = stratifiedGroupSplit(
         data.map((s) => s.label),
         validationSplit,
@@ -145,7 +146,7 @@ export const trainCommand: Command = {
         metrics: result,
         metricsOn: `the validation split (${valSet.length} images, groups held out)`,
         training: {
-          'convolution blocks': countConvBlocks(model),
+          'convolution blocks': convBlocks,
           epochs,
           'batch size': batchSize,
           'learning rate': learningRate,
