@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crossValidate } from '../src/crossval/index.js';
-import { buildModel, type ArchitectureName } from '../src/models/index.js';
+import { buildModel, KERNEL_INITIALIZERS, type ArchitectureName, type KernelInitializerName } from '../src/models/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
 import { startTraining } from './training-setup.js';
 import { recipe } from './accuracy/recipe.js';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     patience: { type: 'string' },
     size: { type: 'string' },
     'conv-blocks': { type: 'string' },
+    'kernel-initializer': { type: 'string' },
     threads: { type: 'string' },
     monitor: { type: 'string' },
     'select-threshold': { type: 'string' },
@@ -43,6 +44,10 @@ function thresholdRule(value: string): 'youden' | 'youden-1se' | 'none' {
   if (value !== 'youden' && value !== 'youden-1se' && value !== 'none') throw new Error(`--select-threshold must be youden-1se, youden or none; got ${value}`);
   return value;
 }
+function initializerFlag(value: string): KernelInitializerName {
+  if (!(KERNEL_INITIALIZERS as readonly string[]).includes(value)) throw new Error(`--kernel-initializer must be ${KERNEL_INITIALIZERS.join(' or ')}; got ${value}`);
+  return value as KernelInitializerName;
+}
 const models = String(values.models).split(',') as ArchitectureName[];
 const seeds = String(values.seeds).split(',').map(Number);
 const folds = Number(values.folds);
@@ -51,6 +56,7 @@ const overrides = {
   ...(values.patience ? { patience: Number(values.patience) } : {}),
   ...(values.size ? { inputSize: Number(values.size) } : {}),
   ...(values['conv-blocks'] ? { convBlocks: Number(values['conv-blocks']) } : {}),
+  ...(values['kernel-initializer'] ? { kernelInitializer: initializerFlag(values['kernel-initializer']) } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
   ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
   ...(values['swa-epochs'] ? { swaEpochs: Number(values['swa-epochs']) } : {}),
@@ -78,7 +84,7 @@ try {
     const r = recipe(arch, overrides);
     for (const seed of seeds) {
       const modelStart = performance.now();
-      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, convBlocks: r.convBlocks, seed }), samples, {
+      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, convBlocks: r.convBlocks, kernelInitializer: r.kernelInitializer, seed }), samples, {
         folds,
         seed,
         ...(random ? { groups: samples.map((s) => s.id) } : {}),

@@ -18,11 +18,12 @@ export {
   buildSimpleCnn,
   CNN_DEFAULTS,
   DEEP_CNN_DEFAULTS,
+  KERNEL_INITIALIZERS,
   LARGER_CNN_DENSE_UNITS,
   maxConvBlocks,
   SIMPLE_CNN_DENSE_UNITS,
 } from './models/index.js';
-export type { ArchitectureName, CnnOptions } from './models/index.js';
+export type { ArchitectureName, CnnOptions, KernelInitializerName } from './models/index.js';
 
 export { DEFAULT_PREPROCESSING, imagesToBatch, imageToTensor, isHuImage, tensorToBatch, toGray } from './preprocessing/index.js';
 export type { HuImage, Preprocessing, RawImage, SliceImage } from './preprocessing/index.js';

@@ -13,6 +13,7 @@ describe('npm run accuracy recipe overrides', () => {
       const r = recipe(arch);
       expect(r.inputSize).toBe(defaultRecipe(arch).inputSize);
       expect(r.convBlocks).toBe(defaultRecipe(arch).convBlocks);
+      expect(r.kernelInitializer).toBe(defaultRecipe(arch).kernelInitializer);
       expect(r.train).toEqual({ ...defaultRecipe(arch).train, swaEpochs: defaultRecipe(arch).train.swaEpochs ?? 0 });
     }
   });
@@ -29,6 +30,7 @@ describe('npm run accuracy recipe overrides', () => {
     expect(recipe('larger', { inputSize: 256 }).convBlocks).toBe(defaultRecipe('larger').convBlocks);
     expect(recipe('deep', { inputSize: 128 }).convBlocks).toBe(4);
     expect(recipe('simple', { convBlocks: 3 }).convBlocks).toBe(3);
+    expect(recipe('simple', { kernelInitializer: 'glorotUniform' }).kernelInitializer).toBe('glorotUniform');
   });
 });
 

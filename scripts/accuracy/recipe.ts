@@ -1,6 +1,6 @@
 // The recipe npm run accuracy measures: the library's default recipe, with optional overrides
 // for experiments (each override is printed in docs/results.md).
-import type { ArchitectureName } from '../../src/models/index.js';
+import type { ArchitectureName, KernelInitializerName } from '../../src/models/index.js';
 import { defaultRecipe, recipeConvBlocks, type TrainingRecipe } from '../../src/recipe/index.js';
 import { TRAIN_DEFAULTS, type MonitorName } from '../../src/trainer/index.js';
 
@@ -9,6 +9,7 @@ export type Recipe = TrainingRecipe;
 export interface RecipeOverrides {
   readonly inputSize?: number;
   readonly convBlocks?: number;
+  readonly kernelInitializer?: KernelInitializerName;
   readonly epochs?: number;
   readonly patience?: number;
   readonly monitor?: MonitorName;
@@ -26,6 +27,7 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
     inputSize,
     // --size alone keeps the recipe's blocks where the input takes them, else the most it takes.
     convBlocks: overrides.convBlocks ?? recipeConvBlocks(arch, inputSize),
+    kernelInitializer: overrides.kernelInitializer ?? base.kernelInitializer,
     train: {
       ...base.train,
       epochs,

@@ -19,8 +19,22 @@ describe('trainingFlags', () => {
     for (const arch of ['larger', 'simple'] as const) {
       const flags = trainingFlags(parsed({ arch }));
       expect(flags.epochs).toBe(defaultRecipe(arch).train.epochs);
-      expect([flags.epochs, flags.patience, flags.size]).toEqual([40, 10, 128]);
+      expect([flags.epochs, flags.patience, flags.size]).toEqual([80, 15, 128]);
     }
+  });
+
+  it('--kernel-initializer auto takes the recipe\'s heNormal; glorotUniform is the seed project\'s', () => {
+    for (const arch of ['simple', 'larger', 'deep'] as const) {
+      expect(trainingFlags(parsed({ arch })).kernelInitializer).toBe(defaultRecipe(arch).kernelInitializer);
+    }
+    expect(defaultRecipe('larger').kernelInitializer).toBe('heNormal');
+    expect(trainingFlags(parsed({ arch: 'larger', 'kernel-initializer': 'glorotUniform' })).kernelInitializer).toBe('glorotUniform');
+    expect(() => trainingFlags(parsed({ 'kernel-initializer': 'he' }))).toThrow(/--kernel-initializer must be auto, glorotUniform or heNormal; got "he"/);
+  });
+
+  it('the help of the auto flags states the recipe\'s values', () => {
+    expect(TRAINING_OPTIONS.epochs?.help).toContain(`${defaultRecipe('deep').train.epochs} for deep, ${defaultRecipe('larger').train.epochs} for simple and larger`);
+    expect(TRAINING_OPTIONS.patience?.help).toContain(`${defaultRecipe('deep').train.patience} for deep, ${defaultRecipe('larger').train.patience} for simple and larger`);
   });
 
   it('numbers given on the command line win over auto', () => {

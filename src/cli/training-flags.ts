@@ -1,6 +1,6 @@
 import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
-import { ARCHITECTURES, maxConvBlocks, type ArchitectureName } from '../models/index.js';
+import { ARCHITECTURES, KERNEL_INITIALIZERS, maxConvBlocks, type ArchitectureName, type KernelInitializerName } from '../models/index.js';
 import { numberFlag, type OptionSpec } from './args.js';
 import { DEFAULT_ARCHITECTURE, defaultRecipe, recipeConvBlocks } from '../recipe/index.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
@@ -11,6 +11,8 @@ export interface TrainingFlags {
   readonly size: number;
   /** Convolution blocks of the model (`--conv-blocks`; auto: the recipe's, at most what `size` takes). */
   readonly convBlocks: number;
+  /** Kernel initialiser of the model (`--kernel-initializer`; auto: the recipe's). */
+  readonly kernelInitializer: KernelInitializerName;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -71,11 +73,13 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
     values['conv-blocks'] === 'auto'
       ? recipeConvBlocks(arch, size)
       : numberFlag(values, 'conv-blocks', (n) => Number.isInteger(n) && n >= 1 && n <= most, `auto or an integer from 1 to ${most} (the most a ${size}-pixel --size takes)`);
+  const initializer = choiceFlag(values, 'kernel-initializer', ['auto', ...KERNEL_INITIALIZERS] as const, `auto, ${KERNEL_INITIALIZERS.join(' or ')}`);
   const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {
     arch,
     size,
     convBlocks,
+    kernelInitializer: initializer === 'auto' ? defaultRecipe(arch).kernelInitializer : initializer,
     epochs,
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
@@ -96,6 +100,11 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
 const recipe = defaultRecipe();
 const plateau = recipe.train.reduceLrOnPlateau?.patience ?? 0;
 
+/** "a for deep, b for simple and larger": what an auto flag takes per architecture. */
+function perArch(value: (arch: ArchitectureName) => unknown): string {
+  return `${String(value('deep'))} for deep, ${String(value('larger'))} for simple and larger`;
+}
+
 /** The flags of the training recipe that `train` and `crossval` share, with the default recipe's values. */
 export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   arch: { type: 'string', value: 'name', help: `Architecture: ${Object.keys(ARCHITECTURES).join(', ')}`, default: DEFAULT_ARCHITECTURE },
@@ -106,13 +115,19 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
     help: 'Convolution blocks of the model; auto: 5 for simple and larger (fewer where --size is too small for 5), 4 for deep',
     default: 'auto',
   },
-  epochs: { type: 'string', value: 'n|auto', help: 'Most epochs; auto: 60 for deep, 40 for simple and larger', default: 'auto' },
+  'kernel-initializer': {
+    type: 'string',
+    value: `${KERNEL_INITIALIZERS.join('|')}|auto`,
+    help: `Initialiser of the convolution kernels (glorotUniform is the Keras default the seed project used); auto: ${perArch((a) => defaultRecipe(a).kernelInitializer)}`,
+    default: 'auto',
+  },
+  epochs: { type: 'string', value: 'n|auto', help: `Most epochs; auto: ${perArch((a) => defaultRecipe(a).train.epochs)}`, default: 'auto' },
   'batch-size': { type: 'string', value: 'n', help: 'Batch size', default: String(recipe.train.batchSize ?? TRAIN_DEFAULTS.batchSize) },
   'learning-rate': { type: 'string', value: 'lr', help: 'Adam learning rate', default: String(recipe.train.learningRate ?? TRAIN_DEFAULTS.learningRate) },
   patience: {
     type: 'string',
     value: 'n|auto',
-    help: 'Epochs without val_loss improvement before stopping (best weights restored); 0 turns early stopping off and keeps the last weights; auto: 0 for deep, 10 for simple and larger',
+    help: `Epochs without val_loss improvement before stopping (best weights restored); 0 turns early stopping off and keeps the last weights; auto: ${perArch((a) => defaultRecipe(a).train.patience)}`,
     default: 'auto',
   },
   'lr-patience': { type: 'string', value: 'n', help: 'Epochs without val_loss improvement before the learning rate halves; 0 keeps it constant', default: String(plateau) },

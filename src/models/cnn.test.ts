@@ -54,6 +54,22 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
     m.dispose();
   });
 
+  it('kernelInitializer heNormal draws other kernels than the glorot default, the same ones for the same seed', () => {
+    const kernel = (m: ReturnType<typeof buildLargerCnn>, name: string) => m.getLayer(name).getWeights()[0]?.dataSync() as Float32Array;
+    const std = (xs: Float32Array) => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / xs.length);
+    const glorot = buildLargerCnn({ inputSize: 64, seed: 3 });
+    const he = buildLargerCnn({ inputSize: 64, seed: 3, kernelInitializer: 'heNormal' });
+    const again = buildLargerCnn({ inputSize: 64, seed: 3, kernelInitializer: 'heNormal' });
+    // conv2 kernels: fan-in 3*3*32 = 288; He: sd sqrt(2/288) = 0.083 (truncated normal, about 0.88 of it);
+    // glorot uniform: sd sqrt(2/(288+288)) = 0.059.
+    expect(std(kernel(glorot, 'conv2'))).toBeCloseTo(0.059, 2);
+    expect(std(kernel(he, 'conv2'))).toBeGreaterThan(0.065);
+    expect(Array.from(kernel(he, 'conv2'))).toEqual(Array.from(kernel(again, 'conv2')));
+    // The sigmoid output keeps glorot under either choice.
+    expect(Array.from(kernel(he, 'output'))).toEqual(Array.from(kernel(glorot, 'output')));
+    for (const m of [glorot, he, again]) m.dispose();
+  });
+
   it('maxConvBlocks is the most blocks buildModel takes for an input side; one more is refused', () => {
     expect([maxConvBlocks('larger', 128), maxConvBlocks('simple', 64), maxConvBlocks('deep', 64), maxConvBlocks('deep', 1)]).toEqual([5, 4, 6, 0]);
     for (const [arch, side] of [['larger', 128], ['simple', 30], ['deep', 16]] as const) {
@@ -111,6 +127,7 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
     [{ windows: ['lung'] }, 'window'],
     [{ windows: ['brain'], channels: 3 }, 'channels'],
     [{ channels: 3 }, 'channels'],
+    [{ kernelInitializer: 'zeros' as never }, 'kernelInitializer'],
   ])('refuses %j with a BAD_INPUT error naming %s', (options, option) => {
     try {
       buildLargerCnn(options);

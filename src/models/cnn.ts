@@ -6,6 +6,7 @@ import { VERSION } from '../version/index.js';
 import { parseWindowSpec } from '../windowing/index.js';
 import {
   CNN_DEFAULTS,
+  KERNEL_INITIALIZERS,
   LARGER_CNN_DENSE_UNITS,
   SIMPLE_CNN_DENSE_UNITS,
   type CnnOptions,
@@ -79,6 +80,14 @@ export function resolveSettings(options: CnnOptions, denseUnits: number, padding
       { option: 'channels', expected: expectedChannels, received: channels },
     );
   }
+  const kernelInitializer = options.kernelInitializer ?? CNN_DEFAULTS.kernelInitializer;
+  if (!KERNEL_INITIALIZERS.includes(kernelInitializer)) {
+    throw new CtHemorrhageError(
+      'BAD_INPUT',
+      `Option kernelInitializer must be one of ${KERNEL_INITIALIZERS.join(', ')}; got ${String(kernelInitializer)}.`,
+      { option: 'kernelInitializer', expected: KERNEL_INITIALIZERS, received: kernelInitializer },
+    );
+  }
   return {
     inputSize: [h, w],
     channels,
@@ -88,6 +97,7 @@ export function resolveSettings(options: CnnOptions, denseUnits: number, padding
     denseUnits: positiveInt('denseUnits', options.denseUnits ?? denseUnits),
     dropout,
     seed: options.seed ?? CNN_DEFAULTS.seed,
+    kernelInitializer,
   };
 }
 
@@ -132,9 +142,11 @@ export function finishModel(
 }
 
 function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptions): tfl.LayersModel {
-  const { inputSize, channels, convBlocks, filters, denseUnits, dropout, seed } = settings;
+  const { inputSize, channels, convBlocks, filters, denseUnits, dropout, seed, kernelInitializer } = settings;
   let layer = 0;
-  const init = () => tfl.initializers.glorotUniform({ seed: seed + layer++ });
+  const init = () => tfl.initializers[kernelInitializer]({ seed: seed + layer++ });
+  // The sigmoid output keeps glorot: He's variance is for layers that a ReLU follows.
+  const outputInit = () => tfl.initializers.glorotUniform({ seed: seed + layer++ });
   const model = tfl.sequential({ name: architecture });
   for (let b = 1; b <= convBlocks; b++) {
     model.add(
@@ -153,7 +165,7 @@ function buildCnn(architecture: string, settings: CnnSettings, options: CnnOptio
   model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
   model.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
   model.add(tfl.layers.dense({ name: 'dense', units: denseUnits, activation: 'relu', kernelInitializer: init() }));
-  model.add(tfl.layers.dense({ name: 'output', units: 1, activation: 'sigmoid', kernelInitializer: init() }));
+  model.add(tfl.layers.dense({ name: 'output', units: 1, activation: 'sigmoid', kernelInitializer: outputInit() }));
 
   return finishModel(model, architecture, settings, options);
 }

@@ -36,6 +36,16 @@ describe('deep CNN', () => {
     tf.disposeVariables();
   });
 
+  it('initialises its convolutions with heNormal unless kernelInitializer says glorotUniform', () => {
+    const kernel = (m: ReturnType<typeof buildDeepCnn>) => Array.from(m.getLayer('conv2_1').getWeights()[0]?.dataSync() ?? []);
+    const [byDefault, he, glorot] = [{}, { kernelInitializer: 'heNormal' as const }, { kernelInitializer: 'glorotUniform' as const }].map((o) =>
+      buildDeepCnn({ inputSize: 32, seed: 5, ...o }),
+    ) as [ReturnType<typeof buildDeepCnn>, ReturnType<typeof buildDeepCnn>, ReturnType<typeof buildDeepCnn>];
+    expect(kernel(byDefault)).toEqual(kernel(he));
+    expect(kernel(glorot)).not.toEqual(kernel(he));
+    for (const m of [byDefault, he, glorot]) m.dispose();
+  });
+
   it('refuses inputs too small for its blocks', () => {
     expect(() => buildDeepCnn({ inputSize: 15 })).toThrow(/too small for 4 convolution blocks/);
     buildDeepCnn({ inputSize: 16 }).dispose();

@@ -7,7 +7,8 @@ export const DEEP_CNN_DEFAULTS = Object.freeze({
   convBlocks: 4,
   filters: 32,
   dropout: 0.3,
-});
+  kernelInitializer: 'heNormal',
+} as const);
 
 /** Filters of block `b` (from 0): `filters`, then doubling, at most 8x. */
 export function deepBlockFilters(filters: number, b: number): number {
@@ -41,13 +42,14 @@ export function buildDeepCnn(options: CnnOptions = {}): tfl.LayersModel {
       convBlocks: options.convBlocks ?? DEEP_CNN_DEFAULTS.convBlocks,
       filters: options.filters ?? DEEP_CNN_DEFAULTS.filters,
       dropout: options.dropout ?? DEEP_CNN_DEFAULTS.dropout,
+      kernelInitializer: options.kernelInitializer ?? DEEP_CNN_DEFAULTS.kernelInitializer,
     },
     1,
     'same',
   );
-  const { inputSize, channels, convBlocks, filters, dropout, seed } = settings;
+  const { inputSize, channels, convBlocks, filters, dropout, seed, kernelInitializer } = settings;
   let layer = 0;
-  const init = () => tfl.initializers.heNormal({ seed: seed + layer++ });
+  const init = () => tfl.initializers[kernelInitializer]({ seed: seed + layer++ });
   const model = tfl.sequential({ name: 'deep-cnn' });
   for (let b = 0; b < convBlocks; b++) {
     for (let c = 1; c <= 2; c++) {

@@ -29,6 +29,12 @@ export interface CnnOptions {
   dropout?: number;
   /** Seed of every weight initialiser; the same seed builds the same weights. Default `42`. */
   seed?: number;
+  /**
+   * Initialiser of the convolution and hidden dense kernels: `'glorotUniform'` (default, the
+   * Keras default the seed project used) or `'heNormal'` (variance kept through ReLU layers,
+   * so a deep stack of blocks starts with a signal; the deep CNN's default).
+   */
+  kernelInitializer?: KernelInitializerName;
   /** Class names `[negative, positive]`. Default `['normal', 'hemorrhage']`. */
   classNames?: readonly [string, string];
   /** Decision threshold stored with the model. Default `0.5`. */
@@ -41,6 +47,11 @@ export interface CnnOptions {
   compile?: boolean | tfl.ModelCompileArgs;
 }
 
+/** Kernel initialisers the seed CNNs take ({@link CnnOptions.kernelInitializer}). */
+export const KERNEL_INITIALIZERS = Object.freeze(['glorotUniform', 'heNormal'] as const);
+/** A name in {@link KERNEL_INITIALIZERS}. */
+export type KernelInitializerName = (typeof KERNEL_INITIALIZERS)[number];
+
 /** Resolved architecture settings of a CNN. */
 export interface CnnSettings {
   readonly inputSize: readonly [number, number];
@@ -51,6 +62,7 @@ export interface CnnSettings {
   readonly denseUnits: number;
   readonly dropout: number;
   readonly seed: number;
+  readonly kernelInitializer: KernelInitializerName;
 }
 
 /** Defaults shared by both seed CNNs. */
@@ -61,6 +73,7 @@ export const CNN_DEFAULTS = Object.freeze({
   filters: 32,
   dropout: 0.4,
   seed: 42,
+  kernelInitializer: 'glorotUniform' as KernelInitializerName,
 });
 
 /** Dense units of the simple CNN (seed project: 32). */
