@@ -48,9 +48,12 @@ describe('ct-hemorrhage CLI', () => {
     const trained = await cli(
       'train', '--out', join(root, 'wasm-model'), '--arch', 'larger', '--size', '24', '--epochs', '1', '--phantoms', '16',
       '--batch-size', '8', '--validation-split', '0.25', '--backend', 'wasm', '--threads', '1', '--augment', 'none',
+      '--kernel-initializer', 'glorotUniform',
     );
     expect(trained.code).toBe(0);
     expect(trained.stderr).toContain('backend: wasm (ct-hemorrhage wasm training path, relaxed-simd kernels, 1 thread)');
+    const card = await readFile(join(root, 'wasm-model', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/kernel initializer\W+glorotUniform/);
   });
 
   it('--swa-epochs averages the last epochs, says so and puts it in the model card', async () => {
@@ -63,6 +66,8 @@ describe('ct-hemorrhage CLI', () => {
     expect(trained.stderr).toMatch(/averaged the weights of the last 2 epochs \(val_loss=\d\.\d{4} val_acc=\d\.\d{4} val_auc=\d\.\d{4}; last epoch alone: val_auc \d\.\d{4}\)/);
     const card = await readFile(join(out, 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('mean of the weights of the last 2 epochs (batch norm recomputed)');
+    // --kernel-initializer auto: the recipe's.
+    expect(card).toMatch(/kernel initializer\W+heNormal/);
     expect(card).toContain("chosen on the validation split (Youden's J with the one-standard-error rule)");
   }, 120_000);
 
