@@ -112,7 +112,7 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
   'conv-blocks': {
     type: 'string',
     value: 'n|auto',
-    help: 'Convolution blocks of the model; auto: 5 for simple and larger (fewer where --size is too small for 5), 4 for deep',
+    help: `Convolution blocks of the model; auto: ${perArch((a) => defaultRecipe(a).convBlocks)} (fewer where --size is too small for them)`,
     default: 'auto',
   },
   'kernel-initializer': {

@@ -47,7 +47,7 @@ export interface CnnOptions {
   compile?: boolean | tfl.ModelCompileArgs;
 }
 
-/** Kernel initialisers the seed CNNs take ({@link CnnOptions.kernelInitializer}). */
+/** Kernel initialisers every architecture takes ({@link CnnOptions.kernelInitializer}). */
 export const KERNEL_INITIALIZERS = Object.freeze(['glorotUniform', 'heNormal'] as const);
 /** A name in {@link KERNEL_INITIALIZERS}. */
 export type KernelInitializerName = (typeof KERNEL_INITIALIZERS)[number];
