@@ -2,7 +2,8 @@
 // larger CNN and the deep CNN with the default recipe, over several seeds; prints accuracy,
 // sensitivity, specificity and ROC AUC with 95% intervals and its run time; writes docs/results.md.
 //   npm run accuracy [-- --models simple,larger,deep --seeds 1,2,3 --folds 5 --epochs 60 --size 96 --conv-blocks 5 --select-threshold youden --swa-epochs 0 --out docs/results.md]
-//   --square pad|crop: the shortcuts check (grey slices made square before resizing)
+//   --resize stretch|crop|pad: how every model brings slices to its input size (default: each recipe's)
+//   --square pad|crop: the shortcuts check: --resize pad|crop for every model, written with the shortcuts page's text
 //   --scores <csv>: also write every out-of-fold score with its fold and threshold
 //   --merge: keep the rows of the models not run from the existing --out file (rerun one model)
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,13 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crossValidate } from '../src/crossval/index.js';
 import { buildModel, KERNEL_INITIALIZERS, type ArchitectureName, type KernelInitializerName } from '../src/models/index.js';
+import { RESIZE_MODES, type ResizeMode } from '../src/preprocessing/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
 import { startTraining } from './training-setup.js';
 import { recipe } from './accuracy/recipe.js';
 import type { MonitorName } from '../src/trainer/index.js';
 import { summarise, type SeedRun } from './accuracy/summary.js';
 import { writeResults } from './accuracy/results.js';
-import { squareSamples, type SquareMode } from './accuracy/pad.js';
 import { scoreRows, writeScores } from './accuracy/scores.js';
 
 const { values } = parseArgs({
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     'select-threshold': { type: 'string' },
     'swa-epochs': { type: 'string' },
     split: { type: 'string', default: 'grouped' },
+    resize: { type: 'string' },
     square: { type: 'string' },
     out: { type: 'string', default: 'docs/results.md' },
     scores: { type: 'string' },
@@ -48,6 +50,14 @@ function initializerFlag(value: string): KernelInitializerName {
   if (!(KERNEL_INITIALIZERS as readonly string[]).includes(value)) throw new Error(`--kernel-initializer must be ${KERNEL_INITIALIZERS.join(' or ')}; got ${value}`);
   return value as KernelInitializerName;
 }
+function resizeFlag(name: string, value: string, allowed: readonly string[]): ResizeMode {
+  if (!allowed.includes(value)) throw new Error(`--${name} must be ${allowed.join(', ')}; got ${value}`);
+  return value as ResizeMode;
+}
+// --square: the shortcuts check, every slice padded or cropped to a square (the library's resize).
+const square = values.square === undefined ? undefined : (resizeFlag('square', values.square, ['pad', 'crop']) as 'pad' | 'crop');
+if (square && values.resize) throw new Error('--square sets --resize; give one of them');
+const resize = square ?? (values.resize === undefined ? undefined : resizeFlag('resize', values.resize, RESIZE_MODES));
 const models = String(values.models).split(',') as ArchitectureName[];
 const seeds = String(values.seeds).split(',').map(Number);
 const folds = Number(values.folds);
@@ -57,6 +67,7 @@ const overrides = {
   ...(values.size ? { inputSize: Number(values.size) } : {}),
   ...(values['conv-blocks'] ? { convBlocks: Number(values['conv-blocks']) } : {}),
   ...(values['kernel-initializer'] ? { kernelInitializer: initializerFlag(values['kernel-initializer']) } : {}),
+  ...(resize ? { resize } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
   ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
   ...(values['swa-epochs'] ? { swaEpochs: Number(values['swa-epochs']) } : {}),
@@ -68,9 +79,7 @@ const { backend, threads, workers } = await startTraining(values.threads ? Numbe
 console.log(`backend ${backend.name}, ${threads} thread(s)`);
 const dataDir = fileURLToPath(new URL('../../shared/data/head_ct', import.meta.url));
 const loaded = await loadImageFolder(dataDir);
-const square = values.square as SquareMode | undefined;
-if (square !== undefined && square !== 'pad' && square !== 'crop') throw new Error(`--square must be pad or crop; got ${square}`);
-const samples = square ? squareSamples(loaded.samples, square) : loaded.samples;
+const samples = loaded.samples;
 if (square) console.log(`shortcuts check: grey slices made square (${square}) before resizing`);
 console.log(`data: ${samples.length} slices, ${new Set(samples.map((s) => s.group)).size} groups`);
 
@@ -84,7 +93,7 @@ try {
     const r = recipe(arch, overrides);
     for (const seed of seeds) {
       const modelStart = performance.now();
-      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, convBlocks: r.convBlocks, kernelInitializer: r.kernelInitializer, seed }), samples, {
+      const cv = await crossValidate(() => buildModel(arch, { inputSize: r.inputSize, convBlocks: r.convBlocks, kernelInitializer: r.kernelInitializer, resize: r.resize, seed }), samples, {
         folds,
         seed,
         ...(random ? { groups: samples.map((s) => s.id) } : {}),
@@ -128,6 +137,6 @@ await writeResults(String(values.out), summaries, {
   backend: `${backend.name}, ${threads} thread(s)`,
   images: samples.length,
   split: random ? 'random' : 'grouped',
-  ...(square ? { square } : {}),
+  ...(square ? { square } : resize ? { resize } : {}),
 }, values.merge === true);
 console.log(`wrote ${values.out}`);

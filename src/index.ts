@@ -25,8 +25,18 @@ export {
 } from './models/index.js';
 export type { ArchitectureName, CnnOptions, KernelInitializerName } from './models/index.js';
 
-export { DEFAULT_PREPROCESSING, imagesToBatch, imageToTensor, isHuImage, tensorToBatch, toGray } from './preprocessing/index.js';
-export type { HuImage, Preprocessing, RawImage, SliceImage } from './preprocessing/index.js';
+export {
+  DEFAULT_PREPROCESSING,
+  imagesToBatch,
+  imageToTensor,
+  inputRegion,
+  isHuImage,
+  PAD_HU,
+  RESIZE_MODES,
+  tensorToBatch,
+  toGray,
+} from './preprocessing/index.js';
+export type { HuImage, InputRegion, Preprocessing, RawImage, ResizeMode, SliceImage } from './preprocessing/index.js';
 
 export {
   applyWindow,

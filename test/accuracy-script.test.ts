@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../scripts/accuracy/recipe.js';
 import { SCORES_HEADER, scoreRows } from '../scripts/accuracy/scores.js';
-import { keptRows, TABLE_HEADER } from '../scripts/accuracy/results.js';
+import { keptRows, resultsMarkdown, TABLE_HEADER } from '../scripts/accuracy/results.js';
+import type { ModelSummary } from '../scripts/accuracy/summary.js';
 import { defaultRecipe } from '../src/recipe/index.js';
 import { binaryMetrics } from '../src/metrics/index.js';
 import type { CrossValidation } from '../src/crossval/index.js';
@@ -14,6 +15,7 @@ describe('npm run accuracy recipe overrides', () => {
       expect(r.inputSize).toBe(defaultRecipe(arch).inputSize);
       expect(r.convBlocks).toBe(defaultRecipe(arch).convBlocks);
       expect(r.kernelInitializer).toBe(defaultRecipe(arch).kernelInitializer);
+      expect(r.resize).toBe(defaultRecipe(arch).resize);
       expect(r.train).toEqual({ ...defaultRecipe(arch).train, swaEpochs: defaultRecipe(arch).train.swaEpochs ?? 0 });
     }
   });
@@ -31,6 +33,38 @@ describe('npm run accuracy recipe overrides', () => {
     expect(recipe('deep', { inputSize: 128 }).convBlocks).toBe(4);
     expect(recipe('simple', { convBlocks: 3 }).convBlocks).toBe(3);
     expect(recipe('simple', { kernelInitializer: 'glorotUniform' }).kernelInitializer).toBe('glorotUniform');
+    expect(recipe('deep', { resize: 'pad' }).resize).toBe('pad');
+  });
+});
+
+describe('npm run accuracy results table', () => {
+  const estimate = { mean: 0.9, interval: [0.85, 0.95] as [number, number], perSeed: [0.9] };
+  const summary = (arch: 'larger' | 'deep', resize?: 'stretch' | 'crop' | 'pad'): ModelSummary => ({
+    arch,
+    recipe: recipe(arch, resize ? { resize } : {}),
+    accuracy: estimate,
+    sensitivity: estimate,
+    specificity: estimate,
+    auc: estimate,
+    accuracyAtHalf: estimate,
+    thresholds: [0.5],
+    foldAucs: [0.8, 1],
+    minutesPerRun: 1,
+    line: '',
+  });
+  const facts = { folds: 5, seeds: [1], seconds: 60, backend: 'wasm', images: 200, split: 'grouped' as const };
+
+  it('names the resize mode in the input column where it is not the stretch', () => {
+    const page = resultsMarkdown([summary('larger', 'stretch'), summary('deep', 'crop')], facts, 'text');
+    expect(page).toContain('| larger | 128², 5 blocks |');
+    expect(page).toContain('| deep | 64², centre square, 4 blocks |');
+    expect(page).not.toContain('--resize');
+  });
+
+  it('states a --resize override for every model', () => {
+    const page = resultsMarkdown([summary('deep', 'pad')], { ...facts, resize: 'pad' }, 'text');
+    expect(page).toContain('| deep | 64², padded square, 4 blocks |');
+    expect(page).toContain('Every model padded every slice with black to a square (`--resize pad`).');
   });
 });
 

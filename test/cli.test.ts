@@ -48,12 +48,16 @@ describe('ct-hemorrhage CLI', () => {
     const trained = await cli(
       'train', '--out', join(root, 'wasm-model'), '--arch', 'larger', '--size', '24', '--epochs', '1', '--phantoms', '16',
       '--batch-size', '8', '--validation-split', '0.25', '--backend', 'wasm', '--threads', '1', '--augment', 'none',
-      '--kernel-initializer', 'glorotUniform',
+      '--kernel-initializer', 'glorotUniform', '--resize', 'pad',
     );
     expect(trained.code).toBe(0);
     expect(trained.stderr).toContain('backend: wasm (ct-hemorrhage wasm training path, relaxed-simd kernels, 1 thread)');
     const card = await readFile(join(root, 'wasm-model', 'MODEL_CARD.md'), 'utf8');
     expect(card).toMatch(/kernel initializer\W+glorotUniform/);
+    expect(card).toMatch(/\| resize \| pad \|/);
+    expect(card).toMatch(/Resize \| pad: centred on black/);
+    const info = JSON.parse(await readFile(join(root, 'wasm-model', 'model.json'), 'utf8')).userDefinedMetadata.ctHemorrhage;
+    expect(info.preprocessing.resize).toBe('pad');
   });
 
   it('--swa-epochs averages the last epochs, says so and puts it in the model card', async () => {
@@ -68,6 +72,8 @@ describe('ct-hemorrhage CLI', () => {
     expect(card).toContain('mean of the weights of the last 2 epochs (batch norm recomputed)');
     // --kernel-initializer auto: the recipe's.
     expect(card).toMatch(/kernel initializer\W+heNormal/);
+    // --resize auto: the recipe's (stretch for the seed CNNs).
+    expect(card).toMatch(/\| resize \| stretch \|/);
     expect(card).toContain("chosen on the validation split (Youden's J with the one-standard-error rule)");
   }, 120_000);
 

@@ -46,6 +46,8 @@ const ROWS: Row[] = [
   ['imageToTensor', () => lib.imageToTensor(image, spec()).dispose()],
   ['imagesToBatch', () => lib.imagesToBatch([image, image], spec()).dispose()],
   ['tensorToBatch', () => tf.tidy(() => lib.tensorToBatch(tf.zeros([2, 40, 40, 1]), spec())).dispose()],
+  ['imageToTensor', () => lib.imageToTensor({ data: new Uint8Array(40 * 24), width: 40, height: 24 }, { ...spec(), resize: 'crop' }).dispose()],
+  ['tensorToBatch', () => tf.tidy(() => lib.tensorToBatch(tf.zeros([2, 40, 24, 1]), { ...spec(), resize: 'pad' })).dispose()],
   ['augmentBatch', () => {
     const x = tf.zeros([2, 24, 24, 1]) as tf.Tensor4D;
     lib.augmentBatch(x, lib.AUGMENT_PRESETS.ct, { seed: 1, epoch: 0, samples: [0, 1] }).dispose();
@@ -154,7 +156,7 @@ const NO_TENSORS = new Set([
   'reportMarkdown', 'reportPlots', 'reportSummary', 'rocSpec', 'trainingCurvesSpec', 'generateCtPhantom',
   'generateCtPhantoms', 'generatePhantoms', 'writePhantomDataset', 'listDataset', 'formatSkipped', 'readTrainHistory',
   'renderPlot', 'writeModelCard', 'writeReport', 'recoverInterruptedSave', 'defaultRecipe', 'activeKernelBuild',
-  'useKernelBuild',
+  'useKernelBuild', 'inputRegion',
 ]);
 
 describe('no tensor leaks', () => {

@@ -71,6 +71,34 @@ describe('model folders', () => {
     model.dispose();
   });
 
+  it("a model built with resize 'crop' predicts a wide slice as its centre square, also after save and load", async () => {
+    const model = buildLargerCnn({ inputSize: 32, filters: 4, seed: 2, resize: 'crop' });
+    await train(model, images, { epochs: 1, batchSize: 5 });
+    const dir = join(root, 'crop');
+    await saveModel(model, dir);
+    const loaded = await loadPredictor(dir);
+    expect(loaded.info.preprocessing.resize).toBe('crop');
+    // A 48x48 phantom with 16 columns of noise added either side: crop must drop them again.
+    const square = images[1]!.image as { data: Uint8Array; width: number; height: number };
+    const width = square.width + 32;
+    const wide = new Uint8Array(width * square.height);
+    for (let y = 0; y < square.height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= 16 && x < 16 + square.width;
+        wide[y * width + x] = inside ? (square.data[y * square.width + x - 16] as number) : (x * 97 + y * 31) % 256;
+      }
+    }
+    const [fromSquare, fromWide] = await loaded.predictBatch([square, { data: wide, width, height: square.height }]);
+    expect(fromWide!.probability).toBeCloseTo(fromSquare!.probability, 6);
+    // The same weights with resize 'stretch' see the noise.
+    setModelInfo(model, { ...getModelInfo(model), preprocessing: { ...getModelInfo(model).preprocessing, resize: 'stretch' } });
+    const stretched = createPredictor(model);
+    const [stretchedWide] = await stretched.predictBatch([{ data: wide, width, height: square.height }]);
+    expect(stretchedWide!.probability).not.toBeCloseTo(fromSquare!.probability, 6);
+    loaded.dispose();
+    model.dispose();
+  });
+
   it('saved folders load with plain tf.loadLayersModel (as a browser would)', async () => {
     const model = await trainedModel();
     const dir = join(root, 'plain');

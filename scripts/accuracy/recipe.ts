@@ -1,6 +1,7 @@
 // The recipe npm run accuracy measures: the library's default recipe, with optional overrides
 // for experiments (each override is printed in docs/results.md).
 import type { ArchitectureName, KernelInitializerName } from '../../src/models/index.js';
+import type { ResizeMode } from '../../src/preprocessing/index.js';
 import { defaultRecipe, recipeConvBlocks, type TrainingRecipe } from '../../src/recipe/index.js';
 import { TRAIN_DEFAULTS, type MonitorName } from '../../src/trainer/index.js';
 
@@ -10,6 +11,7 @@ export interface RecipeOverrides {
   readonly inputSize?: number;
   readonly convBlocks?: number;
   readonly kernelInitializer?: KernelInitializerName;
+  readonly resize?: ResizeMode;
   readonly epochs?: number;
   readonly patience?: number;
   readonly monitor?: MonitorName;
@@ -28,6 +30,7 @@ export function recipe(arch: ArchitectureName, overrides: RecipeOverrides = {}):
     // --size alone keeps the recipe's blocks where the input takes them, else the most it takes.
     convBlocks: overrides.convBlocks ?? recipeConvBlocks(arch, inputSize),
     kernelInitializer: overrides.kernelInitializer ?? base.kernelInitializer,
+    resize: overrides.resize ?? base.resize,
     train: {
       ...base.train,
       epochs,

@@ -1,6 +1,7 @@
 // Writes docs/results.md for npm run accuracy.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { ResizeMode } from '../../src/preprocessing/index.js';
 import type { ModelSummary } from './summary.js';
 
 export interface RunFacts {
@@ -13,6 +14,8 @@ export interface RunFacts {
   readonly split: 'grouped' | 'random';
   /** Shortcuts check: slices made grey and square (padded or cropped) before resizing. */
   readonly square?: 'pad' | 'crop';
+  /** `--resize`: the resize mode every model used in place of its recipe's. */
+  readonly resize?: ResizeMode;
   /** Table rows of other models kept from the file this run replaces (`--merge`), as written there. */
   readonly keptRows?: readonly string[];
 }
@@ -42,6 +45,15 @@ function rowModel(row: string): string {
   return row.slice(2, row.indexOf(' |', 2));
 }
 
+/** How the table's input column and the run's settings name a resize mode (stretch: the whole slice). */
+const RESIZE_WORDS: Readonly<Record<ResizeMode, string>> = { stretch: 'stretched', crop: 'centre square', pad: 'padded square' };
+/** What `--resize` did to every slice, for the run's settings. */
+const RESIZE_RUN: Readonly<Record<ResizeMode, string>> = {
+  stretch: 'stretched every slice to its input size',
+  crop: 'took the centre square of every slice',
+  pad: 'padded every slice with black to a square',
+};
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const range = (i: readonly [number, number], f: (x: number) => string) => `${f(i[0])}-${f(i[1])}`;
 
@@ -49,7 +61,7 @@ const range = (i: readonly [number, number], f: (x: number) => string) => `${f(i
 export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFacts, text: string): string {
   const rows = summaries.map(
     (s) =>
-      `| ${s.arch} | ${s.recipe.inputSize}², ${s.recipe.convBlocks} blocks | ${facts.seeds.join(', ')} | ${pct(s.accuracy.mean)} (${range(s.accuracy.interval, pct)}) | ` +
+      `| ${s.arch} | ${s.recipe.inputSize}², ${s.recipe.resize === 'stretch' ? '' : `${RESIZE_WORDS[s.recipe.resize]}, `}${s.recipe.convBlocks} blocks | ${facts.seeds.join(', ')} | ${pct(s.accuracy.mean)} (${range(s.accuracy.interval, pct)}) | ` +
       `${pct(s.sensitivity.mean)} (${range(s.sensitivity.interval, pct)}) | ${pct(s.specificity.mean)} (${range(s.specificity.interval, pct)}) | ` +
       `${s.auc.mean.toFixed(3)} (${range(s.auc.interval, (x) => x.toFixed(3))}) | ` +
       `${Math.min(...s.foldAucs).toFixed(2)}-${Math.max(...s.foldAucs).toFixed(2)} | ${s.minutesPerRun.toFixed(1)} |`,
@@ -66,6 +78,7 @@ export function resultsMarkdown(summaries: readonly ModelSummary[], facts: RunFa
       `backend ${facts.backend}; run time ${(facts.seconds / 60).toFixed(0)} min.` +
       (facts.square === 'pad' ? ' Shortcuts check: every slice made one grey channel and padded with black to a square before resizing.' : '') +
       (facts.square === 'crop' ? ' Shortcuts check: every slice made one grey channel and cropped to its centre square before resizing.' : '') +
+      (facts.resize ? ` Every model ${RESIZE_RUN[facts.resize]} (\`--resize ${facts.resize}\`).` : '') +
       (kept.length > 0
         ? ` The row${kept.length > 1 ? 's' : ''} of ${keptModels.join(', ')} ${kept.length > 1 ? 'are' : 'is'} kept from an earlier run (\`--merge\`; same data, folds and recipe, the seeds in the row).`
         : ''),

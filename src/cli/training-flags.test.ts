@@ -32,6 +32,15 @@ describe('trainingFlags', () => {
     expect(() => trainingFlags(parsed({ 'kernel-initializer': 'he' }))).toThrow(/--kernel-initializer must be auto, glorotUniform or heNormal; got "he"/);
   });
 
+  it('--resize auto takes the recipe\'s: the centre square for deep, stretch for the seed CNNs', () => {
+    expect(trainingFlags(parsed({ arch: 'deep' })).resize).toBe(defaultRecipe('deep').resize);
+    expect(defaultRecipe('deep').resize).toBe('crop');
+    expect(trainingFlags(parsed({ arch: 'larger' })).resize).toBe('stretch');
+    expect(trainingFlags(parsed({ arch: 'deep', resize: 'pad' })).resize).toBe('pad');
+    expect(() => trainingFlags(parsed({ resize: 'fit' }))).toThrow(/--resize must be auto, stretch, crop or pad; got "fit"/);
+    expect(TRAINING_OPTIONS.resize?.help).toContain('crop for deep, stretch for simple and larger');
+  });
+
   it('the help of the auto flags states the recipe\'s values', () => {
     expect(TRAINING_OPTIONS.epochs?.help).toContain(`${defaultRecipe('deep').train.epochs} for deep, ${defaultRecipe('larger').train.epochs} for simple and larger`);
     expect(TRAINING_OPTIONS.patience?.help).toContain(`${defaultRecipe('deep').train.patience} for deep, ${defaultRecipe('larger').train.patience} for simple and larger`);

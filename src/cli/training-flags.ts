@@ -1,6 +1,7 @@
 import { AUGMENT_PRESETS, type AugmentOptions } from '../augment/index.js';
 import { CtHemorrhageError } from '../errors/index.js';
 import { ARCHITECTURES, KERNEL_INITIALIZERS, maxConvBlocks, type ArchitectureName, type KernelInitializerName } from '../models/index.js';
+import { RESIZE_MODES, type ResizeMode } from '../preprocessing/index.js';
 import { numberFlag, type OptionSpec } from './args.js';
 import { DEFAULT_ARCHITECTURE, defaultRecipe, recipeConvBlocks } from '../recipe/index.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../trainer/index.js';
@@ -13,6 +14,8 @@ export interface TrainingFlags {
   readonly convBlocks: number;
   /** Kernel initialiser of the model (`--kernel-initializer`; auto: the recipe's). */
   readonly kernelInitializer: KernelInitializerName;
+  /** How slices become the input size (`--resize`; auto: the recipe's). */
+  readonly resize: ResizeMode;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -74,12 +77,14 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
       ? recipeConvBlocks(arch, size)
       : numberFlag(values, 'conv-blocks', (n) => Number.isInteger(n) && n >= 1 && n <= most, `auto or an integer from 1 to ${most} (the most a ${size}-pixel --size takes)`);
   const initializer = choiceFlag(values, 'kernel-initializer', ['auto', ...KERNEL_INITIALIZERS] as const, `auto, ${KERNEL_INITIALIZERS.join(' or ')}`);
+  const resize = choiceFlag(values, 'resize', ['auto', ...RESIZE_MODES] as const, `auto, ${RESIZE_MODES.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
   const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {
     arch,
     size,
     convBlocks,
     kernelInitializer: initializer === 'auto' ? defaultRecipe(arch).kernelInitializer : initializer,
+    resize: resize === 'auto' ? defaultRecipe(arch).resize : resize,
     epochs,
     batchSize: numberFlag(values, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     learningRate: numberFlag(values, 'learning-rate', (n) => n > 0, 'a number > 0'),
@@ -119,6 +124,12 @@ export const TRAINING_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: `${KERNEL_INITIALIZERS.join('|')}|auto`,
     help: `Initialiser of the convolution kernels (glorotUniform is the Keras default the seed project used); auto: ${perArch((a) => defaultRecipe(a).kernelInitializer)}`,
+    default: 'auto',
+  },
+  resize: {
+    type: 'string',
+    value: `${RESIZE_MODES.join('|')}|auto`,
+    help: `How slices become --size: stretch (whole slice, aspect ratio lost), crop (centre square) or pad (centred on black), saved with the model; auto: ${perArch((a) => defaultRecipe(a).resize)}`,
     default: 'auto',
   },
   epochs: { type: 'string', value: 'n|auto', help: `Most epochs; auto: ${perArch((a) => defaultRecipe(a).train.epochs)}`, default: 'auto' },

@@ -19,6 +19,7 @@ describe('model info with CT windows', () => {
     ['a window of width 0', { windows: ['brain', { level: 40, width: 0 }, 'bone'] }, /windows/],
     ['channels that do not match the windows', { channels: 2 }, /channels/],
     ['no windows for a 3-channel input', { windows: undefined }, /channels/],
+    ['an unknown resize mode', { resize: 'fit' }, /resize/],
   ])('refuses %s with MODEL_FORMAT', (_what, change, message) => {
     setModelInfo(model, { ...info, preprocessing: { ...info.preprocessing, ...change } as typeof info.preprocessing });
     try {

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
-import { DEFAULT_PREPROCESSING, type Preprocessing } from '../preprocessing/index.js';
+import { DEFAULT_PREPROCESSING, RESIZE_MODES, type Preprocessing, type ResizeMode } from '../preprocessing/index.js';
 import { VERSION } from '../version/index.js';
 import { parseWindowSpec, type WindowSpec } from '../windowing/index.js';
 
@@ -100,7 +100,7 @@ export function getModelInfo(model: tfl.LayersModel): ModelInfo {
     else if (p?.channels !== windows.length) problems.push('channels');
   } else if (p?.channels !== 1) problems.push('channels');
   if (p?.colorConversion !== 'luminance') problems.push('colorConversion');
-  if (p?.resize !== 'stretch') problems.push('resize');
+  if (!RESIZE_MODES.includes(p?.resize as ResizeMode)) problems.push('resize');
   if (typeof p?.scale !== 'number' || !Number.isFinite(p.scale)) problems.push('scale');
   if (!Array.isArray(p?.classNames) || p.classNames.length !== 2) problems.push('classNames');
   if (typeof p?.threshold !== 'number' || !(p.threshold >= 0 && p.threshold <= 1)) problems.push('threshold');

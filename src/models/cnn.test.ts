@@ -128,6 +128,7 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
     [{ windows: ['brain'], channels: 3 }, 'channels'],
     [{ channels: 3 }, 'channels'],
     [{ kernelInitializer: 'zeros' as never }, 'kernelInitializer'],
+    [{ resize: 'fit' as never }, 'resize'],
   ])('refuses %j with a BAD_INPUT error naming %s', (options, option) => {
     try {
       buildLargerCnn(options);
@@ -137,6 +138,13 @@ describe.each(['cpu', 'wasm'] as const)('seed CNNs on %s', (backend) => {
       expect((error as CtHemorrhageError).code).toBe('BAD_INPUT');
       expect((error as CtHemorrhageError).message).toContain(option);
     }
+  });
+
+  it('stores the resize mode: stretch unless asked', () => {
+    expect(getModelInfo(buildLargerCnn({ inputSize: 32 })).preprocessing.resize).toBe('stretch');
+    const model = buildLargerCnn({ inputSize: 32, resize: 'crop' });
+    expect(getModelInfo(model).preprocessing.resize).toBe('crop');
+    model.dispose();
   });
 
   it('takes one input channel per CT window and stores the windows', () => {

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CtHemorrhageError } from '../errors/index.js';
 import { setModelInfo, MODEL_INFO_FORMAT } from '../metadata/index.js';
-import { DEFAULT_PREPROCESSING } from '../preprocessing/index.js';
+import { checkResizeMode, DEFAULT_PREPROCESSING } from '../preprocessing/index.js';
 import { VERSION } from '../version/index.js';
 import { parseWindowSpec } from '../windowing/index.js';
 import {
@@ -98,6 +98,7 @@ export function resolveSettings(options: CnnOptions, denseUnits: number, padding
     dropout,
     seed: options.seed ?? CNN_DEFAULTS.seed,
     kernelInitializer,
+    resize: checkResizeMode(options.resize ?? DEFAULT_PREPROCESSING.resize),
   };
 }
 
@@ -133,6 +134,7 @@ export function finishModel(
       ...DEFAULT_PREPROCESSING,
       inputSize: [inputSize[0], inputSize[1]],
       channels,
+      resize: settings.resize,
       ...(settings.windows ? { windows: settings.windows } : {}),
       classNames: options.classNames ?? DEFAULT_PREPROCESSING.classNames,
       threshold,

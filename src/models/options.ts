@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ResizeMode } from '../preprocessing/index.js';
 import type { WindowSpec } from '../windowing/index.js';
 
 /** Options of {@link buildSimpleCnn} and {@link buildLargerCnn}. */
@@ -35,6 +36,13 @@ export interface CnnOptions {
    * so a deep stack of blocks starts with a signal; the deep CNN's default).
    */
   kernelInitializer?: KernelInitializerName;
+  /**
+   * How images of any size become the input size, saved with the model so `predict`,
+   * `evaluate` and `gradCam` do the same: `'stretch'` (default), `'crop'` (the centred region
+   * of the input's aspect ratio) or `'pad'` (centred on black) before a bilinear resize
+   * ({@link RESIZE_MODES}).
+   */
+  resize?: ResizeMode;
   /** Class names `[negative, positive]`. Default `['normal', 'hemorrhage']`. */
   classNames?: readonly [string, string];
   /** Decision threshold stored with the model. Default `0.5`. */
@@ -63,6 +71,7 @@ export interface CnnSettings {
   readonly dropout: number;
   readonly seed: number;
   readonly kernelInitializer: KernelInitializerName;
+  readonly resize: ResizeMode;
 }
 
 /** Defaults shared by both seed CNNs. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CtHemorrhageError } from '../errors/index.js';
 import { resolveWindow, type CtWindow, type WindowSpec } from '../windowing/index.js';
+import { frameBatch, frameImage, PAD_HU } from './frame.js';
 import { isHuImage, type SliceImage } from './hu-image.js';
 import type { Preprocessing } from './spec.js';
 
@@ -74,10 +75,6 @@ function windowTensor(hu: tf.Tensor, windows: readonly WindowSpec[], fileWindow:
   return channels.length === 1 ? (channels[0] as tf.Tensor) : tf.concat(channels, -1);
 }
 
-function resizeTo(t: tf.Tensor3D, h: number, w: number): tf.Tensor3D {
-  return t.shape[0] === h && t.shape[1] === w ? t : tf.image.resizeBilinear(t, [h, w], false, true);
-}
-
 function wrongKind(spec: Preprocessing, hu: boolean): CtHemorrhageError {
   return hu
     ? new CtHemorrhageError(
@@ -98,7 +95,8 @@ function wrongKind(spec: Preprocessing, hu: boolean): CtHemorrhageError {
 /**
  * Turns one image into a model input `[height, width, channels]` following `spec`: display
  * pixels become grey times `spec.scale`; with `spec.windows`, a slice in Hounsfield units is
- * resized in HU and mapped through each window to 0..1. The caller owns the returned tensor.
+ * resized in HU and mapped through each window to 0..1. Either is first cropped or padded to
+ * the input's aspect ratio when `spec.resize` says so. The caller owns the returned tensor.
  * Throws `BAD_INPUT` when the kind of image does not match the model (HU for a display-image
  * model, or the reverse).
  *
@@ -124,14 +122,14 @@ export function imageToTensor(image: SliceImage, spec: Preprocessing, name = 'th
     }
     const windows = spec.windows;
     return tf.tidy(() => {
-      const t = resizeTo(tf.tensor3d(Float32Array.from(image.hu), [height, width, 1], 'float32'), h, w);
+      const t = frameImage(tf.tensor3d(Float32Array.from(image.hu), [height, width, 1], 'float32'), h, w, spec.resize, PAD_HU);
       return windowTensor(t, windows, image.window, name) as tf.Tensor3D;
     });
   }
   if (isHuImage(image)) throw wrongKind(spec, true);
   const gray = toGray(image);
   return tf.tidy(() => {
-    const t = resizeTo(tf.tensor3d(gray, [image.height, image.width, 1], 'float32'), h, w);
+    const t = frameImage(tf.tensor3d(gray, [image.height, image.width, 1], 'float32'), h, w, spec.resize, 0);
     return tf.mul(t, tf.scalar(spec.scale)) as tf.Tensor3D;
   });
 }
@@ -188,8 +186,7 @@ export function tensorToBatch(input: tf.Tensor, spec: Preprocessing): tf.Tensor4
           { expected: 1, received: c },
         );
       }
-      const x4 = x as tf.Tensor4D;
-      const resized = x4.shape[1] === h && x4.shape[2] === w ? x4 : tf.image.resizeBilinear(x4, [h, w], false, true);
+      const resized = frameBatch(x as tf.Tensor4D, h, w, spec.resize, PAD_HU);
       return windowTensor(resized, spec.windows, undefined, 'the tensor') as tf.Tensor4D;
     }
     if (c === 3 || c === 4) {
@@ -204,9 +201,7 @@ export function tensorToBatch(input: tf.Tensor, spec: Preprocessing): tf.Tensor4
         { expected: [1, 2, 3, 4], received: c },
       );
     }
-    const x4 = x as tf.Tensor4D;
-    const resized =
-      x4.shape[1] === h && x4.shape[2] === w ? x4 : tf.image.resizeBilinear(x4, [h, w], false, true);
+    const resized = frameBatch(x as tf.Tensor4D, h, w, spec.resize, 0);
     return tf.mul(resized, tf.scalar(spec.scale)) as tf.Tensor4D;
   });
 }

@@ -1,4 +1,5 @@
 import type { WindowSpec } from '../windowing/index.js';
+import type { ResizeMode } from './frame.js';
 
 /**
  * How a raw image becomes a model input. It is fixed when a model is built, saved inside the
@@ -25,10 +26,13 @@ export interface Preprocessing {
    */
   readonly colorConversion: 'luminance';
   /**
-   * How any image size becomes `inputSize`: `'stretch'` resizes bilinearly to exactly
-   * `inputSize` whatever the aspect ratio, so the original size never reaches the model.
+   * How any image size becomes `inputSize` (bilinearly, so the original size never reaches the
+   * model): `'stretch'` (the default) resizes the whole image whatever its aspect ratio;
+   * `'crop'` takes its largest centred region of the input's aspect ratio first; `'pad'`
+   * centres it on black (HU slices: air) to that aspect ratio first ({@link RESIZE_MODES},
+   * {@link inputRegion}).
    */
-  readonly resize: 'stretch';
+  readonly resize: ResizeMode;
   /** Display pixel values (0-255) are multiplied by this before the model sees them; unused with `windows`. */
   readonly scale: number;
   /** Class names: `[negative, positive]`. */

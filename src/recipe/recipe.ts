@@ -1,5 +1,6 @@
 import { AUGMENT_PRESETS } from '../augment/index.js';
 import { maxConvBlocks, type ArchitectureName, type KernelInitializerName } from '../models/index.js';
+import type { ResizeMode } from '../preprocessing/index.js';
 import type { TrainOptions } from '../trainer/index.js';
 
 /**
@@ -25,6 +26,12 @@ export interface TrainingRecipe {
    * stopping ended them.
    */
   readonly kernelInitializer: KernelInitializerName;
+  /**
+   * How slices become the input size (the `resize` option of `buildModel`): `'crop'` (the
+   * centre square) for the deep CNN, `'stretch'` for the seed CNNs, as the seed project (for
+   * them the three modes scored within each other's intervals).
+   */
+  readonly resize: ResizeMode;
   /** Options for {@link train}; add data, workers and callbacks. */
   readonly train: Readonly<Omit<TrainOptions, 'validationData' | 'workers' | 'callbacks' | 'signal' | 'checkpoint' | 'resumeFrom'>>;
 }
@@ -33,7 +40,11 @@ export interface TrainingRecipe {
  * The default recipe, what `ct-hemorrhage train --data <dir>` uses with no other flag, and
  * what `npm run accuracy` measures (docs/results.md gives the experiments behind each choice):
  *
- * - input: grey, 128x128 for the seed CNNs (as the seed project), 64x64 for the deep CNN;
+ * - input: grey, 128x128 and stretched for the seed CNNs (as the seed project); for the deep
+ *   CNN the centre square of every slice (`resize: 'crop'`) at 64x64, which scored higher
+ *   than the stretched slice (155 of the 160 Kaggle slices are taller than wide, median width
+ *   0.82 of the height: stretching squeezes each skull by its own amount; the centre square
+ *   keeps the full width and drops the top and bottom);
  * - seed CNNs with 5 convolution blocks, the most 128x128 takes (the seed project gives no
  *   count; with 3 their receptive field covers a sixth of the slice and they underfit), and He
  *   initialisation (with glorot, the Keras default, some seeds never left the chance loss);
@@ -57,7 +68,7 @@ export interface TrainingRecipe {
  * @example
  * ```ts
  * const r = defaultRecipe('deep');
- * const model = buildModel('deep', { inputSize: r.inputSize, convBlocks: r.convBlocks, kernelInitializer: r.kernelInitializer });
+ * const model = buildModel('deep', { inputSize: r.inputSize, convBlocks: r.convBlocks, kernelInitializer: r.kernelInitializer, resize: r.resize });
  * await train(model, images, r.train);
  * ```
  */
@@ -67,6 +78,7 @@ export function defaultRecipe(arch: ArchitectureName = DEFAULT_ARCHITECTURE): Tr
     inputSize: deep ? 64 : 128,
     convBlocks: deep ? 4 : 5,
     kernelInitializer: 'heNormal',
+    resize: deep ? 'crop' : 'stretch',
     train: {
       epochs: deep ? 60 : 80,
       batchSize: 16,

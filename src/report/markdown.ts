@@ -1,6 +1,6 @@
 import type { ModelInfo } from '../metadata/index.js';
 import type { BinaryMetrics, Interval } from '../metrics/index.js';
-import type { Preprocessing } from '../preprocessing/index.js';
+import type { Preprocessing, ResizeMode } from '../preprocessing/index.js';
 import type { WindowSpec } from '../windowing/index.js';
 import { VERSION } from '../version/index.js';
 import type { TrainHistoryLike } from './specs.js';
@@ -64,6 +64,12 @@ function windowText(w: WindowSpec): string {
   return typeof w === 'string' ? w : `${w.level}/${w.width} HU`;
 }
 
+const RESIZE_TEXT: Readonly<Record<ResizeMode, string>> = Object.freeze({
+  stretch: 'stretch: bilinear to exactly the input size whatever the aspect ratio, so the original size never reaches the model',
+  crop: "crop: the largest centred region of the input's aspect ratio, then bilinear to the input size (a wide slice loses its edges)",
+  pad: "pad: centred on black (HU slices: air) to the input's aspect ratio, then bilinear to the input size",
+});
+
 function preprocessingRows(p: Preprocessing): string[][] {
   return [
     ['Input size', `${p.inputSize[0]} x ${p.inputSize[1]} pixels, ${p.channels} channel${p.channels === 1 ? '' : 's'}`],
@@ -73,7 +79,7 @@ function preprocessingRows(p: Preprocessing): string[][] {
         ? `slices in Hounsfield units, one channel per CT window: ${p.windows.map(windowText).join(', ')}`
         : `display images (8-bit), converted to grey (${p.colorConversion}: ITU-R BT.601 luma) and multiplied by ${p.scale.toPrecision(4)}`,
     ],
-    ['Resize', `${p.resize}: bilinear to exactly the input size whatever the aspect ratio, so the original size never reaches the model`],
+    ['Resize', RESIZE_TEXT[p.resize]],
     ['Classes', `0 = ${p.classNames[0]}, 1 = ${p.classNames[1]}`],
     ['Decision threshold', `${p.threshold} (score >= threshold predicts ${p.classNames[1]})`],
   ];
@@ -290,8 +296,8 @@ export const MODEL_CARD_LIMITS: readonly string[] = Object.freeze([
   'Phantoms are not patients: a model trained or measured on generated phantom slices learns phantom features, ' +
     'and its numbers say nothing about real CT scans.',
   'Shortcuts in public data: in the Kaggle "Head CT - hemorrhage" set, image size, aspect ratio, colour maps and ' +
-    'burnt-in text or arrows differ between classes. Preprocessing converts to grey and stretches every image to ' +
-    'one size, but cropping, annotations and source publication can still leak the label.',
+    'burnt-in text or arrows differ between classes. Preprocessing converts to grey and brings every image to ' +
+    'one size (stretched, or cropped or padded to the input\'s aspect ratio), but cropping, annotations and source publication can still leak the label.',
   'Near-duplicate slices of one patient inflate results on random splits; only grouped splits (by patient or scan) ' +
     'give honest estimates, and only when the groups are right.',
   'No external validation: the metrics come from the same source as the training data. Expect lower performance ' +

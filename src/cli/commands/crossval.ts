@@ -56,7 +56,7 @@ export const crossvalCommand: Command = {
     let currentFold = 0;
     const build = (fold: number): tfl.LayersModel => {
       currentFold = fold;
-      const model = buildModel(arch, { inputSize: size, convBlocks: flags.convBlocks, kernelInitializer: flags.kernelInitializer, seed, ...(windows ? { windows } : {}) });
+      const model = buildModel(arch, { inputSize: size, convBlocks: flags.convBlocks, kernelInitializer: flags.kernelInitializer, resize: flags.resize, seed, ...(windows ? { windows } : {}) });
       info ??= getModelInfo(model);
       parameterCount = model.countParams();
       return model;

@@ -60,7 +60,7 @@ export const trainCommand: Command = {
       const s = resumeFrom.state;
       io.err(`resuming from ${checkpointDir}: epoch ${s.epoch + 1}, ${s.batchesDone} batches of it done`);
     } else {
-      model = buildModel(arch, { inputSize: size, convBlocks: flags.convBlocks, kernelInitializer: flags.kernelInitializer, seed, ...(windows ? { windows } : {}) });
+      model = buildModel(arch, { inputSize: size, convBlocks: flags.convBlocks, kernelInitializer: flags.kernelInitializer, resize: flags.resize, seed, ...(windows ? { windows } : {}) });
     }
     const interrupt = onInterrupt(io);
     const workers = backend.threads > 1 ? await createTrainingWorkers({ threads: backend.threads - 1 }) : undefined;
@@ -149,6 +149,7 @@ export const trainCommand: Command = {
           'convolution blocks': convBlocks,
           // A resumed run's weights come from its checkpoint, whose initialiser is not recorded.
           'kernel initializer': values.resume === true ? 'as the checkpointed run' : flags.kernelInitializer,
+          resize: values.resume === true ? 'as the checkpointed run' : flags.resize,
           epochs,
           'batch size': batchSize,
           'learning rate': learningRate,
