@@ -72,6 +72,7 @@ describe('ct-hemorrhage CLI', () => {
     expect(card).toContain('mean of the weights of the last 2 epochs (batch norm recomputed)');
     // --kernel-initializer auto: the recipe's.
     expect(card).toMatch(/kernel initializer\W+heNormal/);
+    expect(card).toContain('Measured on the validation split (groups held out), 4 images, at threshold');
     // --resize auto: the recipe's (stretch for the seed CNNs).
     expect(card).toMatch(/\| resize \| stretch \|/);
     expect(card).toContain("chosen on the validation split (Youden's J with the one-standard-error rule)");

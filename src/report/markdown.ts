@@ -389,7 +389,7 @@ export function modelCardMarkdown(card: ModelCardInput): string {
   lines.push('## Metrics', '');
   if (card.metrics) {
     lines.push(
-      `Measured on ${card.metricsOn ?? 'the held-out validation split'} (${card.metrics.count} samples) at threshold ` +
+      `Measured on ${card.metricsOn ?? 'the held-out validation split'}, ${card.metrics.count} images, at threshold ` +
         `**${card.metrics.threshold}**.`,
       '',
       ...metricTable(metricEntries(card.metrics)),

@@ -144,7 +144,7 @@ export const trainCommand: Command = {
               'so their metrics are optimistic; evaluate on a separate test set (or cross-validate: ct-hemorrhage crossval).'
             : ''),
         metrics: result,
-        metricsOn: `the validation split (${valSet.length} images, groups held out)`,
+        metricsOn: 'the validation split (groups held out)',
         training: {
           'convolution blocks': convBlocks,
           // A resumed run's weights come from its checkpoint, whose initialiser is not recorded.
