@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crossValidate } from '../src/crossval/index.js';
-import { buildModel, KERNEL_INITIALIZERS, type ArchitectureName, type KernelInitializerName } from '../src/models/index.js';
-import { RESIZE_MODES, type ResizeMode } from '../src/preprocessing/index.js';
+import { buildModel, KERNEL_INITIALIZERS, type ArchitectureName } from '../src/models/index.js';
+import { RESIZE_MODES } from '../src/preprocessing/index.js';
 import { loadImageFolder } from '../src/node/data/index.js';
 import { startTraining } from './training-setup.js';
 import { recipe } from './accuracy/recipe.js';
@@ -42,22 +42,17 @@ const { values } = parseArgs({
     merge: { type: 'boolean', default: false },
   },
 });
-function thresholdRule(value: string): 'youden' | 'youden-1se' | 'none' {
-  if (value !== 'youden' && value !== 'youden-1se' && value !== 'none') throw new Error(`--select-threshold must be youden-1se, youden or none; got ${value}`);
-  return value;
-}
-function initializerFlag(value: string): KernelInitializerName {
-  if (!(KERNEL_INITIALIZERS as readonly string[]).includes(value)) throw new Error(`--kernel-initializer must be ${KERNEL_INITIALIZERS.join(' or ')}; got ${value}`);
-  return value as KernelInitializerName;
-}
-function resizeFlag(name: string, value: string, allowed: readonly string[]): ResizeMode {
-  if (!allowed.includes(value)) throw new Error(`--${name} must be ${allowed.join(', ')}; got ${value}`);
-  return value as ResizeMode;
+/** `value` if it is one of `allowed`, else an error naming flag `name` and the choices ("a, b or c"). */
+function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`--${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}; got ${value}`);
+  }
+  return value as T;
 }
 // --square: the shortcuts check, every slice padded or cropped to a square (the library's resize).
-const square = values.square === undefined ? undefined : (resizeFlag('square', values.square, ['pad', 'crop']) as 'pad' | 'crop');
+const square = values.square === undefined ? undefined : choice('square', values.square, ['pad', 'crop'] as const);
 if (square && values.resize) throw new Error('--square sets --resize; give one of them');
-const resize = square ?? (values.resize === undefined ? undefined : resizeFlag('resize', values.resize, RESIZE_MODES));
+const resize = square ?? (values.resize === undefined ? undefined : choice('resize', values.resize, RESIZE_MODES));
 const models = String(values.models).split(',') as ArchitectureName[];
 const seeds = String(values.seeds).split(',').map(Number);
 const folds = Number(values.folds);
@@ -66,10 +61,10 @@ const overrides = {
   ...(values.patience ? { patience: Number(values.patience) } : {}),
   ...(values.size ? { inputSize: Number(values.size) } : {}),
   ...(values['conv-blocks'] ? { convBlocks: Number(values['conv-blocks']) } : {}),
-  ...(values['kernel-initializer'] ? { kernelInitializer: initializerFlag(values['kernel-initializer']) } : {}),
+  ...(values['kernel-initializer'] ? { kernelInitializer: choice('kernel-initializer', values['kernel-initializer'], KERNEL_INITIALIZERS) } : {}),
   ...(resize ? { resize } : {}),
   ...(values.monitor ? { monitor: values.monitor as MonitorName } : {}),
-  ...(values['select-threshold'] ? { selectThreshold: thresholdRule(values['select-threshold']) } : {}),
+  ...(values['select-threshold'] ? { selectThreshold: choice('select-threshold', values['select-threshold'], ['youden-1se', 'youden', 'none'] as const) } : {}),
   ...(values['swa-epochs'] ? { swaEpochs: Number(values['swa-epochs']) } : {}),
 };
 const started = performance.now();

@@ -45,7 +45,7 @@ function rowModel(row: string): string {
   return row.slice(2, row.indexOf(' |', 2));
 }
 
-/** How the table's input column and the run's settings name a resize mode (stretch: the whole slice). */
+/** How the table's input column names a resize mode (stretch, the usual one, is left unnamed). */
 const RESIZE_WORDS: Readonly<Record<ResizeMode, string>> = { stretch: 'stretched', crop: 'centre square', pad: 'padded square' };
 /** What `--resize` did to every slice, for the run's settings. */
 const RESIZE_RUN: Readonly<Record<ResizeMode, string>> = {

@@ -77,7 +77,7 @@ export function trainingFlags(values: Record<string, unknown>): TrainingFlags {
       ? recipeConvBlocks(arch, size)
       : numberFlag(values, 'conv-blocks', (n) => Number.isInteger(n) && n >= 1 && n <= most, `auto or an integer from 1 to ${most} (the most a ${size}-pixel --size takes)`);
   const initializer = choiceFlag(values, 'kernel-initializer', ['auto', ...KERNEL_INITIALIZERS] as const, `auto, ${KERNEL_INITIALIZERS.join(' or ')}`);
-  const resize = choiceFlag(values, 'resize', ['auto', ...RESIZE_MODES] as const, `auto, ${RESIZE_MODES.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+  const resize = choiceFlag(values, 'resize', ['auto', ...RESIZE_MODES] as const);
   const swaEpochs = numberFlag(values, 'swa-epochs', (n) => Number.isInteger(n) && n >= 0 && n <= epochs, `an integer from 0 to --epochs (${epochs})`);
   return {
     arch,

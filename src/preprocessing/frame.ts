@@ -66,7 +66,9 @@ export function inputRegion(width: number, height: number, inputSize: readonly [
 
 /**
  * Brings images `[n, height, width, c]` to `[n, h, w, c]` under `mode`: crops or pads (with
- * `fill`) to the input's aspect ratio, then resizes bilinearly (half-pixel centres).
+ * `fill`) to the input's aspect ratio, then resizes bilinearly (half-pixel centres). Returns
+ * `x` itself when it already is the input size and `mode` leaves it whole (no copy on that
+ * path); call it inside a `tf.tidy` that owns `x`.
  */
 export function frameBatch(x: tf.Tensor4D, h: number, w: number, mode: ResizeMode, fill: number): tf.Tensor4D {
   return tf.tidy(() => {
@@ -80,7 +82,7 @@ export function frameBatch(x: tf.Tensor4D, h: number, w: number, mode: ResizeMod
       const left = -r.left;
       t = tf.pad(t, [[0, 0], [top, r.height - height - top], [left, r.width - width - left], [0, 0]], fill);
     }
-    return t.shape[1] === h && t.shape[2] === w ? t.clone() : tf.image.resizeBilinear(t, [h, w], false, true);
+    return t.shape[1] === h && t.shape[2] === w ? t : tf.image.resizeBilinear(t, [h, w], false, true);
   });
 }
 
