@@ -224,14 +224,15 @@ export const SHORTCUTS_TEXT = `## What this checks
 
 In the Kaggle slices, hemorrhage images are on average much larger than normal ones and come
 in other aspect ratios, and only normals use a blue colour map: a model could score by those
-instead of the anatomy. The library converts every slice to one grey channel and stretches it
+instead of the anatomy. The library converts every slice to one grey channel and resizes it
 to the input size, so neither the colour nor the pixel size reaches the model (every run here
-and in [results.md](results.md) is grey). The aspect ratio still could, as the shape of the
-stretched skull. These runs make every slice square before resizing: padded with black (the
+and in [results.md](results.md) is grey). Where the slice is stretched (the seed CNNs' recipe,
+and the deep CNN's until it took the centre square), the aspect ratio still could, as the shape
+of the stretched skull. These runs make every slice square before resizing: padded with black (the
 skull keeps its proportions, but the bars still tell the aspect ratio) or cropped to its centre
 square (no trace of the aspect ratio, but the edge of the head may be cut).
 
-## Against the stretched slices (seed 1, mean of the five fold values)
+## Earlier recipes against the stretched slices (seed 1, mean of the five fold values)
 
 | model | stretched (default) | padded square | centre square |
 |---|---|---|---|
@@ -240,7 +241,8 @@ square (no trace of the aspect ratio, but the edge of the head may be cut).
 | deep CNN, fold AUC | 0.739 | 0.838 | 0.735 |
 | deep CNN, fold accuracy | 67.5% | 70.6% | 70.6% |
 
-(The stretched numbers are seed 1 of the three-seed run in results.md.) Removing the aspect
+(These are the 3-block seed CNNs and the previous deep CNN of the "Earlier recipes" tables; the
+stretched numbers are seed 1 of the three-seed run results.md then held.) Removing the aspect
 ratio altogether (centre square) leaves both models where they were with stretched slices,
 within 0.02 of AUC and 3 points of accuracy, far inside the fold-to-fold spread (within one
 run, fold AUCs differ by 0.17 to 0.58) and the seed-to-seed spread (the deep CNN's mean fold accuracy
@@ -249,5 +251,6 @@ larger CNN down (0.73), in opposite directions, which fits noise better than a s
 shortcut through the bars would have raised both. So: no sign that the models lean on size,
 aspect ratio or colour. One seed per condition; several seeds would narrow it. The deep CNN
 rows are of the previous deep CNN (batch normalisation after the ReLU and the pooling, 16-128
-filters); the current one (Keras order, 32-256 filters, 60 epochs) was checked padded only, above.
+filters); the current one (Keras order, 32-256 filters, 60 epochs) is in "The current recipe",
+above, padded and on the centre square.
 `;
