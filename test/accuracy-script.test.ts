@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../scripts/accuracy/recipe.js';
 import { SCORES_HEADER, scoreRows } from '../scripts/accuracy/scores.js';
+import { centredScore, parseScores, seedEnsemble } from '../scripts/accuracy/ensemble.js';
 import { keptRows, resultsMarkdown, TABLE_HEADER } from '../scripts/accuracy/results.js';
 import type { ModelSummary } from '../scripts/accuracy/summary.js';
 import { defaultRecipe } from '../src/recipe/index.js';
@@ -104,5 +105,44 @@ describe('npm run accuracy --scores', () => {
       'deep,2,"b,2",,1,2,0.800000,0.500000',
       'deep,2,c,"g""3",1,1,0.400000,0.300000',
     ]);
+  });
+});
+
+describe('npm run accuracy:ensemble', () => {
+  const csv = (lines: string[]) => [SCORES_HEADER, ...lines, ''].join('\n');
+
+  it('reads back what --scores writes, quoted ids included', () => {
+    const rows = parseScores(csv(['deep,2,"b,2",,1,2,0.800000,0.500000', 'deep,2,c,"g""3",0,1,0.400000,0.300000']));
+    expect(rows).toEqual([
+      { model: 'deep', seed: 2, id: 'b,2', label: 1, score: 0.8, threshold: 0.5 },
+      { model: 'deep', seed: 2, id: 'c', label: 0, score: 0.4, threshold: 0.3 },
+    ]);
+    expect(() => parseScores('id,score\n')).toThrow(/first line must be model,seed/);
+    expect(() => parseScores(csv(['deep,1,a,,2,1,0.5,0.5']))).toThrow(/line 2 of the scores file/);
+    expect(() => parseScores(csv(['deep,1,a,,1,1,x,0.5']))).toThrow(/line 2/);
+  });
+
+  it('centres a score on its model\'s threshold without changing the call', () => {
+    expect(centredScore(0.3, 0.3)).toBeCloseTo(0.5, 6);
+    expect(centredScore(0.35, 0.3)).toBeGreaterThan(0.5);
+    expect(centredScore(0.45, 0.5)).toBeLessThan(0.5);
+    expect(centredScore(0.8, 0.5)).toBeCloseTo(0.8, 6);
+  });
+
+  it('averages the seeds\' centred scores per image and counts only images every seed scored', () => {
+    const rows = parseScores(
+      csv([
+        // seed 1 calls image a wrongly (just under its threshold), seed 2 rightly and surely
+        'deep,1,a,,1,1,0.45,0.5', 'deep,1,b,,0,2,0.2,0.5', 'deep,1,c,,1,1,0.7,0.6', 'deep,1,d,,0,2,0.1,0.5',
+        'deep,2,a,,1,3,0.95,0.5', 'deep,2,b,,0,1,0.3,0.5', 'deep,2,c,,1,2,0.9,0.5', 'deep,2,d,,0,3,0.2,0.4',
+        'deep,2,e,,1,1,0.9,0.5', 'simple,1,a,,1,1,0.1,0.5',
+      ]),
+    );
+    const one = seedEnsemble(rows, 'deep', [1]);
+    expect(one).toMatchObject({ seeds: [1], images: 4, accuracy: 0.75, sensitivity: 0.5, specificity: 1 });
+    const both = seedEnsemble(rows, 'deep');
+    expect(both).toMatchObject({ seeds: [1, 2], images: 4, accuracy: 1, sensitivity: 1, specificity: 1, auc: 1 });
+    expect(seedEnsemble(rows, 'simple').accuracy).toBe(0);
+    expect(() => seedEnsemble(rows, 'larger')).toThrow(/no rows of model larger/);
   });
 });
