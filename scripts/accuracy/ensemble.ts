@@ -1,7 +1,8 @@
 // Seed ensembles from the out-of-fold scores npm run accuracy writes (--scores <csv>): every
 // seed's score for an image comes from a fold model that never saw the image's group, so their
 // mean is the out-of-fold score of an ensemble of those models, with no training again.
-import { binaryMetrics, delongInterval, wilsonInterval, type Interval } from '../../src/metrics/index.js';
+import { parseCsv } from '../../src/data/index.js';
+import { binaryMetrics, type Interval } from '../../src/metrics/index.js';
 import { SCORES_HEADER } from './scores.js';
 
 export interface ScoreRow {
@@ -13,35 +14,15 @@ export interface ScoreRow {
   readonly threshold: number;
 }
 
-/** The fields of one CSV line (double quotes around a field, "" for a quote inside one). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
-    else field += c;
-  }
-  fields.push(field);
-  return fields;
-}
-
 /** The rows of a scores CSV; an error naming the line for anything but the header's 8 fields. */
 export function parseScores(text: string): ScoreRow[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines[0] !== SCORES_HEADER) throw new Error(`not a scores file of npm run accuracy: its first line must be ${SCORES_HEADER}`);
-  return lines.slice(1).map((line, i) => {
-    const f = csvFields(line);
+  const [header, ...lines] = parseCsv(text);
+  if (header?.join(',') !== SCORES_HEADER) throw new Error(`not a scores file of npm run accuracy: its first line must be ${SCORES_HEADER}`);
+  return lines.map((f, i) => {
     const [model, seed, id, , label, , score, threshold] = f;
     const row = { model: model ?? '', seed: Number(seed), id: id ?? '', label: Number(label), score: Number(score), threshold: threshold ? Number(threshold) : 0.5 };
     if (f.length !== 8 || !Number.isFinite(row.score) || !(row.label === 0 || row.label === 1) || !(row.threshold > 0 && row.threshold < 1)) {
-      throw new Error(`line ${i + 2} of the scores file is not model,seed,id,group,label,fold,score,threshold: ${line}`);
+      throw new Error(`line ${i + 2} of the scores file is not model,seed,id,group,label,fold,score,threshold: ${f.join(',')}`);
     }
     return row;
   });
@@ -91,15 +72,14 @@ export function seedEnsemble(rows: readonly ScoreRow[], model: string, seeds?: r
   const labels = Float32Array.from(complete, (e) => e.label);
   const scores = Float32Array.from(complete, (e) => e.sum / e.n);
   const m = binaryMetrics(labels, scores, 0.5);
-  const c = m.confusionMatrix;
   return {
     seeds: used,
     images: complete.length,
     accuracy: m.accuracy,
-    accuracyInterval: wilsonInterval(c.tp + c.tn, complete.length),
-    sensitivity: c.tp / (c.tp + c.fn),
-    specificity: c.tn / (c.tn + c.fp),
+    accuracyInterval: m.intervals.accuracy,
+    sensitivity: m.sensitivity,
+    specificity: m.specificity,
     auc: m.rocAuc,
-    aucInterval: delongInterval(labels, scores).interval,
+    aucInterval: m.intervals.rocAuc,
   };
 }

@@ -132,10 +132,10 @@ table above is quoted):
   does inside the model): 87.8% / AUC 0.955 (fold AUCs 0.91-1.00) on seeds 2 and 3 and 89.4% /
   0.953 on seed 1, against 86.9% / 0.924 stretched on seeds 1 and 2. The AUC rose on every
   seed: seed 1 from 0.928 to 0.953, seeds 2 and 3 from 0.931 (the stretched Youden runs below;
-  the threshold does not touch the AUC) to 0.955. Rerun with the crop inside the model, as the
-  recipe now does (the table, seeds 1-3): 87.9% / 0.952, per seed 87.5% / 0.946, 86.3% /
-  0.940 and 90.0% / 0.962: the same within the noise of two-thread training. The intervals still overlap: a consistent
-  gain, not yet one larger than the noise of 160 images.
+  the threshold does not touch the AUC) to 0.955. The intervals still overlap: a consistent
+  gain, not yet one larger than the noise of 160 images. Rerun with the crop inside the model,
+  as the recipe now does (the table, seeds 1-3): 87.9% / 0.952, per seed 87.5% / 0.946, 86.3%
+  / 0.940 and 90.0% / 0.962: the same within the noise of two-thread training.
   Padding to a square instead scored 77.5% / 0.918 (seed 1). The centre square at 96x96 (seed
   1, \`npm run accuracy -- --models deep --seeds 1 --size 96\`, 93 minutes, twice the cost of
   64x64) scored 88.8% (82.9-92.8%) and AUC 0.927 (0.886-0.968), fold AUCs 0.90-1.00, against
@@ -225,7 +225,7 @@ square before resizing, is in [results-shortcuts.md](results-shortcuts.md).
 
 Reproduce the table at the top: \`npm run accuracy -- --models deep --merge\` (about
 140 minutes on two cores) and \`npm run accuracy -- --models simple,larger --merge\`;
-\`npm run accuracy\` runs all three models on seeds 1, 2 and 3 (about 2.5 hours);
+\`npm run accuracy\` runs all three models on seeds 1, 2 and 3 (about 2.6 hours);
 \`--resize stretch|crop|pad\` sets every model's resize; \`--split random\` for the leaky comparison,
 \`--size\`, \`--conv-blocks\`, \`--epochs\`, \`--patience\`, \`--monitor\`, \`--select-threshold youden\` and
 \`--swa-epochs\` for the experiments; \`--scores <csv>\` saves every out-of-fold score; \`--merge\`
